@@ -1,0 +1,1 @@
+//! A stateful fake eRecruiter API for demos, end-to-end tests, benchmarks and fault injection.

@@ -1,0 +1,1 @@
+//! eRecruiter connector for atsbridge.

@@ -1,0 +1,1 @@
+//! Production HTTP transport for atsbridge connectors: auth hook, retries, rate limits, redaction and recording.

@@ -1,0 +1,1 @@
+//! Kombo-compatible /v1 HTTP API for atsbridge.

@@ -1,0 +1,1 @@
+//! Persistence of unified records and sync state for atsbridge (embedded SQLite).
