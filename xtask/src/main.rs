@@ -1,2 +1,72 @@
-//! Project automation.
-fn main() {}
+//! Project automation: `cargo xtask <command>`.
+//!
+//! - `codegen [--check]`: regenerate (or verify) every generated file, e.g. `docs/schemas/*.json`.
+//! - `spec-facts --spec <kombo-openapi.json> [--check]`: extract the facts the spec-agreement
+//!   test needs into `crates/schema/spec/kombo-spec-facts.json`.
+
+mod codegen;
+mod spec_facts;
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, bail};
+
+const USAGE: &str = "usage:
+  cargo xtask codegen [--check]
+  cargo xtask spec-facts --spec <path/to/kombo-openapi.json> [--check]";
+
+fn main() -> anyhow::Result<()> {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let root = workspace_root();
+    match args.first().map(String::as_str) {
+        Some("codegen") => {
+            let check = parse_flags(&args[1..], &["--check"])?.contains(&"--check");
+            codegen::run(&root, mode(check))
+        }
+        Some("spec-facts") => {
+            let mut spec: Option<PathBuf> = None;
+            let mut check = false;
+            let mut rest = args[1..].iter();
+            while let Some(arg) = rest.next() {
+                match arg.as_str() {
+                    "--spec" => {
+                        spec = Some(rest.next().context("--spec needs a path")?.into());
+                    }
+                    "--check" => check = true,
+                    other => bail!("unknown argument `{other}`\n{USAGE}"),
+                }
+            }
+            let spec = spec.with_context(|| format!("missing --spec\n{USAGE}"))?;
+            spec_facts::run(&root, &spec, mode(check))
+        }
+        _ => bail!("{USAGE}"),
+    }
+}
+
+fn mode(check: bool) -> codegen::Mode {
+    if check {
+        codegen::Mode::Check
+    } else {
+        codegen::Mode::Write
+    }
+}
+
+fn parse_flags<'a>(args: &'a [String], known: &[&str]) -> anyhow::Result<Vec<&'a str>> {
+    args.iter()
+        .map(|arg| {
+            if known.contains(&arg.as_str()) {
+                Ok(arg.as_str())
+            } else {
+                bail!("unknown argument `{arg}`\n{USAGE}")
+            }
+        })
+        .collect()
+}
+
+/// The workspace root (the parent of `xtask/`).
+fn workspace_root() -> PathBuf {
+    let manifest_dir = Path::new(env!("CARGO_MANIFEST_DIR"));
+    manifest_dir
+        .parent()
+        .map_or_else(|| manifest_dir.to_path_buf(), Path::to_path_buf)
+}
