@@ -1,0 +1,118 @@
+//! Building connectors from stored integration config, by slug.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::sync::Arc;
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+use crate::connector::Connector;
+use crate::coverage::Coverage;
+use crate::error::ConnectorError;
+use crate::guard::GuardedConnector;
+use crate::info::ConnectorInfo;
+
+/// One credential or setting the customer enters when connecting an account
+/// ("Create credentials").
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct CredentialField {
+    /// The key in the integration's config JSON.
+    pub key: String,
+    /// Label shown to the person connecting.
+    pub label: String,
+    /// Where to find or how to create the value.
+    pub help: String,
+    /// Whether the connector cannot work without it.
+    pub required: bool,
+    /// Whether the value is a secret (stored encrypted, never shown again, never logged).
+    pub secret: bool,
+}
+
+/// Knows how to build one kind of connector from an integration's config.
+pub trait ConnectorFactory: Send + Sync {
+    /// The slug of the connectors it builds (same as `info().slug`).
+    fn slug(&self) -> &'static str;
+
+    /// The identity of the connectors it builds, without building one.
+    fn info(&self) -> ConnectorInfo;
+
+    /// The coverage of the connectors it builds, without building one (coverage pages,
+    /// `atsbridge coverage`).
+    fn coverage(&self) -> Coverage;
+
+    /// The config keys the customer fills in when connecting.
+    fn credential_fields(&self) -> Vec<CredentialField>;
+
+    /// JSON Schema of the config, when the connector publishes one.
+    fn config_schema(&self) -> Option<serde_json::Value> {
+        None
+    }
+
+    /// Builds a connector (with its own provider transport) from `config`. Invalid config is
+    /// an [`ErrorKind::Config`](crate::ErrorKind::Config) error whose message names the bad
+    /// key but never echoes a secret value.
+    fn build(&self, config: &serde_json::Value) -> Result<Arc<dyn Connector>, ConnectorError>;
+}
+
+/// The connector factories a binary knows, by slug.
+#[derive(Clone, Default)]
+pub struct ConnectorRegistry {
+    factories: BTreeMap<&'static str, Arc<dyn ConnectorFactory>>,
+}
+
+impl fmt::Debug for ConnectorRegistry {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ConnectorRegistry")
+            .field("slugs", &self.factories.keys().collect::<Vec<_>>())
+            .finish()
+    }
+}
+
+impl ConnectorRegistry {
+    /// An empty registry.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Adds a factory. Fails when its slug is taken already.
+    pub fn add(&mut self, factory: Arc<dyn ConnectorFactory>) -> Result<(), ConnectorError> {
+        let slug = factory.slug();
+        if self.factories.contains_key(slug) {
+            return Err(ConnectorError::config(format!(
+                "a connector with slug `{slug}` is registered already"
+            )));
+        }
+        self.factories.insert(slug, factory);
+        Ok(())
+    }
+
+    /// The factory for `slug`.
+    pub fn get(&self, slug: &str) -> Option<&Arc<dyn ConnectorFactory>> {
+        self.factories.get(slug)
+    }
+
+    /// Every factory, ordered by slug.
+    pub fn iter(&self) -> impl Iterator<Item = &Arc<dyn ConnectorFactory>> {
+        self.factories.values()
+    }
+
+    /// Every registered slug, sorted.
+    pub fn slugs(&self) -> impl Iterator<Item = &'static str> + '_ {
+        self.factories.keys().copied()
+    }
+
+    /// Builds the connector for `slug` from `config`, already wrapped in a
+    /// [`GuardedConnector`]; this is how the engine, server and CLI get connectors.
+    pub fn build(
+        &self,
+        slug: &str,
+        config: &serde_json::Value,
+    ) -> Result<Arc<dyn Connector>, ConnectorError> {
+        let factory = self.get(slug).ok_or_else(|| {
+            ConnectorError::config(format!("no connector with slug `{slug}` is registered"))
+        })?;
+        let connector = factory.build(config)?;
+        Ok(Arc::new(GuardedConnector::new(connector)))
+    }
+}
