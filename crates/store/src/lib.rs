@@ -1,1 +1,265 @@
 //! Persistence of unified records and sync state for atsbridge (embedded SQLite).
+//!
+//! The [`Store`] trait is what the sync engine, the server and the CLI talk to;
+//! [`SqliteStore`] implements it on an embedded SQLite database (WAL mode, numbered
+//! migrations). Records are kept schema-agnostic: a row is `(integration, model, remote id)`
+//! plus the record's JSON document, its content hash and the timestamps the engine owns.
+//!
+//! Environments own API keys (stored as SHA-256 hashes) and integrations (credentials
+//! encrypted with XChaCha20-Poly1305 under a [`SecretKey`] from configuration).
+
+mod crypto;
+mod error;
+mod model;
+mod sqlite;
+
+use atsbridge_schema::{KomboId, Model, Timestamp};
+
+pub use crypto::SecretKey;
+pub use error::StoreError;
+pub use model::{
+    ApiKey, ApiKeyId, BatchResult, Environment, EnvironmentId, Integration, IntegrationId,
+    IntegrationSettings, JsonFilter, JsonFilterOp, ModelCounts, NewApiKey, NewIntegration,
+    RecordQuery, RecordWrite, RunId, RunOutcome, RunStatus, StoredRecord, SyncMode, SyncRun,
+    TrackedApplication, TrackedRestriction,
+};
+pub use sqlite::SqliteStore;
+
+/// Result type of every store call.
+pub type StoreResult<T> = Result<T, StoreError>;
+
+/// Persistence used by the sync engine, the server and the CLI.
+///
+/// Implementations must be safe to share (`Arc<dyn Store>`) and must make every method
+/// atomic: a call either applies completely or not at all.
+#[async_trait::async_trait]
+pub trait Store: Send + Sync {
+    // ---- environments and API keys ----
+
+    /// Creates an environment.
+    async fn create_environment(&self, name: &str) -> StoreResult<Environment>;
+
+    /// Looks an environment up by id.
+    async fn get_environment(&self, id: &EnvironmentId) -> StoreResult<Option<Environment>>;
+
+    /// Lists all environments, oldest first.
+    async fn list_environments(&self) -> StoreResult<Vec<Environment>>;
+
+    /// Creates an API key for an environment and returns its secret (the only time it is
+    /// visible; only a hash is stored).
+    async fn create_api_key(
+        &self,
+        environment_id: &EnvironmentId,
+        label: &str,
+    ) -> StoreResult<NewApiKey>;
+
+    /// Registers a secret chosen by the operator (e.g. the demo's `--api-key`). Importing the
+    /// same secret again for the same environment is a no-op returning the existing key id;
+    /// importing it for another environment fails with [`StoreError::ApiKeyTaken`].
+    async fn import_api_key(
+        &self,
+        environment_id: &EnvironmentId,
+        label: &str,
+        secret: &str,
+    ) -> StoreResult<ApiKeyId>;
+
+    /// Returns the environment a bearer secret belongs to, or `None` for an unknown secret.
+    async fn authenticate_api_key(&self, secret: &str) -> StoreResult<Option<EnvironmentId>>;
+
+    /// Lists an environment's API keys (without secrets).
+    async fn list_api_keys(&self, environment_id: &EnvironmentId) -> StoreResult<Vec<ApiKey>>;
+
+    /// Deletes an API key of an environment; `false` if there was none.
+    async fn revoke_api_key(
+        &self,
+        environment_id: &EnvironmentId,
+        key_id: &ApiKeyId,
+    ) -> StoreResult<bool>;
+
+    // ---- integrations ----
+
+    /// Creates an integration with a fresh random id `<tool>:<24 base58>`.
+    async fn create_integration(&self, new: NewIntegration) -> StoreResult<Integration>;
+
+    /// Looks an integration up within an environment; `None` if it does not exist or belongs
+    /// to another environment.
+    async fn get_integration(
+        &self,
+        environment_id: &EnvironmentId,
+        integration_id: &IntegrationId,
+    ) -> StoreResult<Option<Integration>>;
+
+    /// Looks an integration up in any environment (for the scheduler and the CLI, never for
+    /// a request authenticated by an API key).
+    async fn find_integration(
+        &self,
+        integration_id: &IntegrationId,
+    ) -> StoreResult<Option<Integration>>;
+
+    /// Lists integrations of one environment, or of all with `None`, oldest first.
+    async fn list_integrations(
+        &self,
+        environment_id: Option<&EnvironmentId>,
+    ) -> StoreResult<Vec<Integration>>;
+
+    /// Removes an integration of an environment together with its records, tracked
+    /// applications and runs; `false` if there was none.
+    async fn remove_integration(
+        &self,
+        environment_id: &EnvironmentId,
+        integration_id: &IntegrationId,
+    ) -> StoreResult<bool>;
+
+    /// Replaces an integration's settings.
+    async fn update_settings(
+        &self,
+        integration_id: &IntegrationId,
+        settings: &IntegrationSettings,
+    ) -> StoreResult<()>;
+
+    /// The integration's decrypted credentials.
+    async fn integration_credentials(
+        &self,
+        integration_id: &IntegrationId,
+    ) -> StoreResult<serde_json::Value>;
+
+    /// Replaces the integration's credentials (encrypted again with a fresh nonce).
+    async fn update_credentials(
+        &self,
+        integration_id: &IntegrationId,
+        credentials: &serde_json::Value,
+    ) -> StoreResult<()>;
+
+    // ---- records: writes (sync engine and server writes) ----
+
+    /// Writes a batch of records in one transaction.
+    ///
+    /// Per record: new → inserted with `changed_at = now`; same content hash → only marked as
+    /// seen by `run_id`; different hash → document, hash and `changed_at = now` replaced;
+    /// previously deleted → `remote_deleted_at` cleared and `changed_at = now`. `run_id` is
+    /// `None` for writes outside a sync run (records created through the API).
+    async fn apply_batch(
+        &self,
+        integration_id: &IntegrationId,
+        run_id: Option<RunId>,
+        now: Timestamp,
+        writes: Vec<RecordWrite>,
+    ) -> StoreResult<BatchResult>;
+
+    /// Marks deleted every live record of `model` that run `run_id` did not see (and that was
+    /// not written after the run started), with `remote_deleted_at = changed_at = now`.
+    /// Only to be called after a run enumerated the model completely. Returns the records
+    /// that were marked.
+    async fn mark_unseen_deleted(
+        &self,
+        integration_id: &IntegrationId,
+        model: Model,
+        run_id: RunId,
+        now: Timestamp,
+    ) -> StoreResult<Vec<StoredRecord>>;
+
+    /// Sets the relation touch time (used by `updated_after`) of the given records; returns
+    /// how many rows were touched.
+    async fn touch_relations(
+        &self,
+        integration_id: &IntegrationId,
+        model: Model,
+        remote_ids: &[String],
+        now: Timestamp,
+    ) -> StoreResult<u64>;
+
+    // ---- records: reads ----
+
+    /// Lists records ordered by `seq` (keyset pagination: pass the last `seq` of a page as
+    /// `after_seq` of the next). Stable while writes happen between pages.
+    async fn list_records(&self, query: &RecordQuery) -> StoreResult<Vec<StoredRecord>>;
+
+    /// Loads records by remote id (deleted ones included), in `seq` order.
+    async fn get_by_remote_ids(
+        &self,
+        integration_id: &IntegrationId,
+        model: Model,
+        remote_ids: &[String],
+    ) -> StoreResult<Vec<StoredRecord>>;
+
+    /// Loads records by Kombo id (deleted ones included), in `seq` order.
+    async fn get_by_ids(
+        &self,
+        integration_id: &IntegrationId,
+        model: Model,
+        ids: &[KomboId],
+    ) -> StoreResult<Vec<StoredRecord>>;
+
+    /// Loads records whose document value at `path` (e.g. `$.candidate_remote_id`) is one of
+    /// `values`, in `seq` order.
+    async fn find_by_json_in(
+        &self,
+        integration_id: &IntegrationId,
+        model: Model,
+        path: &str,
+        values: &[String],
+        include_deleted: bool,
+    ) -> StoreResult<Vec<StoredRecord>>;
+
+    /// Remote ids of the stored records of a model (live ones, or all with
+    /// `include_deleted`), e.g. to tell a connector what it has seen before.
+    async fn known_remote_ids(
+        &self,
+        integration_id: &IntegrationId,
+        model: Model,
+        include_deleted: bool,
+    ) -> StoreResult<Vec<String>>;
+
+    /// Whether at least one sync run of the integration succeeded.
+    async fn has_completed_sync(&self, integration_id: &IntegrationId) -> StoreResult<bool>;
+
+    // ---- tracked applications ----
+
+    /// Adds an application to the tracked set. Tracking it again fills in remote ids that were
+    /// unknown before and keeps the original tracking time.
+    async fn track_application(
+        &self,
+        integration_id: &IntegrationId,
+        application: TrackedApplication,
+        tracked_at: Timestamp,
+    ) -> StoreResult<()>;
+
+    /// The tracked set of an integration, in tracking order.
+    async fn tracked_applications(
+        &self,
+        integration_id: &IntegrationId,
+    ) -> StoreResult<Vec<TrackedApplication>>;
+
+    // ---- sync runs and state ----
+
+    /// Records the start of a run.
+    async fn start_run(
+        &self,
+        integration_id: &IntegrationId,
+        mode: SyncMode,
+        started_at: Timestamp,
+    ) -> StoreResult<RunId>;
+
+    /// Records the end of a run.
+    async fn finish_run(&self, run_id: RunId, outcome: RunOutcome) -> StoreResult<()>;
+
+    /// Marks runs still `running` (left over from a process that died) as failed; returns
+    /// how many. Call once at startup, before the scheduler starts.
+    async fn fail_interrupted_runs(&self, now: Timestamp) -> StoreResult<u64>;
+
+    /// The `n` most recent runs of an integration, newest first.
+    async fn last_runs(&self, integration_id: &IntegrationId, n: u32) -> StoreResult<Vec<SyncRun>>;
+
+    /// Saves the connector's opaque sync state (e.g. delta cursors) for the next run.
+    async fn save_sync_state(
+        &self,
+        integration_id: &IntegrationId,
+        state: &serde_json::Value,
+    ) -> StoreResult<()>;
+
+    /// Loads the state saved by the last [`Store::save_sync_state`], if any.
+    async fn load_sync_state(
+        &self,
+        integration_id: &IntegrationId,
+    ) -> StoreResult<Option<serde_json::Value>>;
+}

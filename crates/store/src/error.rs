@@ -1,0 +1,72 @@
+//! The store's error type.
+
+/// Everything that can go wrong in a [`Store`](crate::Store) call.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum StoreError {
+    /// The database file could not be opened or a statement failed.
+    #[error("database error: {0}")]
+    Database(#[from] rusqlite::Error),
+    /// The database was written by a newer atsbridge than this one.
+    #[error(
+        "the database schema is at version {found}, but this atsbridge only knows up to version \
+         {supported}; upgrade atsbridge to open it"
+    )]
+    NewerSchema {
+        /// Version recorded in the database.
+        found: i64,
+        /// Highest version this build knows.
+        supported: i64,
+    },
+    /// A migration failed to apply; the database was left at the previous version.
+    #[error("migration {version} failed: {source}")]
+    Migration {
+        /// The migration that failed.
+        version: i64,
+        /// The underlying SQLite error.
+        #[source]
+        source: rusqlite::Error,
+    },
+    /// The configured encryption key is not the one the credentials were encrypted with.
+    #[error(
+        "the encryption key does not match the one this database was created with; \
+         credentials cannot be decrypted"
+    )]
+    WrongEncryptionKey,
+    /// The encryption key from configuration is malformed.
+    #[error("invalid encryption key: {0}")]
+    InvalidKey(String),
+    /// Encrypting a value failed.
+    #[error("encrypting credentials failed")]
+    Encryption,
+    /// A stored row could not be read back (bad JSON, unknown enum value, ...).
+    #[error("corrupt data in the store: {0}")]
+    Corrupt(String),
+    /// The referenced environment does not exist.
+    #[error("environment {0} does not exist")]
+    EnvironmentNotFound(String),
+    /// The referenced integration does not exist (or belongs to another environment).
+    #[error("integration {0} does not exist")]
+    IntegrationNotFound(String),
+    /// The referenced sync run does not exist.
+    #[error("sync run {0} does not exist")]
+    RunNotFound(i64),
+    /// The API key secret is already registered for another environment.
+    #[error("this API key is already registered for another environment")]
+    ApiKeyTaken,
+    /// An argument was invalid (empty name, limit out of range, ...).
+    #[error("invalid argument: {0}")]
+    InvalidArgument(String),
+    /// A value could not be serialized to JSON.
+    #[error("serializing {what} failed: {source}")]
+    Serialize {
+        /// What was being serialized.
+        what: &'static str,
+        /// The serde error.
+        #[source]
+        source: serde_json::Error,
+    },
+    /// The blocking task running the query panicked or was cancelled.
+    #[error("store worker task failed: {0}")]
+    Worker(String),
+}

@@ -1,0 +1,456 @@
+//! Types that go in and out of a [`Store`](crate::Store).
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use atsbridge_schema::{KomboId, Model, Timestamp};
+use serde::{Deserialize, Serialize};
+
+macro_rules! string_id {
+    ($(#[$meta:meta])* $name:ident) => {
+        $(#[$meta])*
+        #[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+        #[serde(transparent)]
+        pub struct $name(String);
+
+        impl $name {
+            /// Wraps an id string (no validation: unknown ids simply match nothing).
+            pub fn new(id: impl Into<String>) -> Self {
+                Self(id.into())
+            }
+
+            /// The id as a string slice.
+            pub fn as_str(&self) -> &str {
+                &self.0
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(&self.0)
+            }
+        }
+
+        impl fmt::Debug for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                write!(f, "{}({:?})", stringify!($name), self.0)
+            }
+        }
+
+        impl From<String> for $name {
+            fn from(id: String) -> Self {
+                Self(id)
+            }
+        }
+
+        impl From<&str> for $name {
+            fn from(id: &str) -> Self {
+                Self(id.to_owned())
+            }
+        }
+    };
+}
+
+string_id!(
+    /// Id of an environment (a tenant that owns API keys and integrations).
+    EnvironmentId
+);
+string_id!(
+    /// Id of an integration, `<tool>:<24 base58 chars>`, e.g. `erecruiter:8Fz...`.
+    IntegrationId
+);
+string_id!(
+    /// Id of an API key (not the secret; safe to show and log).
+    ApiKeyId
+);
+
+/// Id of a sync run; increases with every run started in this store.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct RunId(pub i64);
+
+impl fmt::Display for RunId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.0)
+    }
+}
+
+/// An environment: the tenant boundary. Its API keys only ever see its own integrations.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Environment {
+    /// The environment's id.
+    pub id: EnvironmentId,
+    /// Human-readable name (also the default source name for created applications).
+    pub name: String,
+    /// When the environment was created.
+    pub created_at: Timestamp,
+}
+
+/// An API key as listed (the secret is never kept, only its SHA-256 hash).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ApiKey {
+    /// The key's id.
+    pub id: ApiKeyId,
+    /// The environment the key authenticates for.
+    pub environment_id: EnvironmentId,
+    /// Free-text label given at creation.
+    pub label: String,
+    /// When the key was created or imported.
+    pub created_at: Timestamp,
+}
+
+/// A freshly created API key. The secret is returned here once and cannot be read back later.
+#[derive(Clone)]
+pub struct NewApiKey {
+    /// The key's id.
+    pub id: ApiKeyId,
+    /// The bearer secret to hand to the client.
+    pub secret: String,
+}
+
+impl fmt::Debug for NewApiKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("NewApiKey")
+            .field("id", &self.id)
+            .field("secret", &"<redacted>")
+            .finish()
+    }
+}
+
+/// Per-integration settings, stored as JSON so new settings can be added with defaults.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct IntegrationSettings {
+    /// Serve only candidates and applications created (or imported) through the API.
+    pub sync_only_created_applications: bool,
+    /// Source name attached to created applications when the request names none.
+    pub default_source_name: Option<String>,
+    /// Hours between two scheduled full syncs.
+    pub full_sync_every_hours: u32,
+    /// Minutes between two scheduled delta syncs.
+    pub delta_sync_every_minutes: u32,
+}
+
+impl Default for IntegrationSettings {
+    fn default() -> Self {
+        Self {
+            sync_only_created_applications: true,
+            default_source_name: None,
+            full_sync_every_hours: 3,
+            delta_sync_every_minutes: 15,
+        }
+    }
+}
+
+/// What [`Store::create_integration`](crate::Store::create_integration) needs.
+#[derive(Clone)]
+pub struct NewIntegration {
+    /// The owning environment.
+    pub environment_id: EnvironmentId,
+    /// Connector slug, e.g. `erecruiter`; becomes the prefix of the integration id.
+    pub tool: String,
+    /// Label of the remote account (e.g. the customer's company name), if known.
+    pub remote_label: Option<String>,
+    /// Connector credentials; encrypted before they touch the disk.
+    pub credentials: serde_json::Value,
+    /// Initial settings.
+    pub settings: IntegrationSettings,
+}
+
+impl fmt::Debug for NewIntegration {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("NewIntegration")
+            .field("environment_id", &self.environment_id)
+            .field("tool", &self.tool)
+            .field("remote_label", &self.remote_label)
+            .field("credentials", &"<redacted>")
+            .field("settings", &self.settings)
+            .finish()
+    }
+}
+
+/// A stored integration (credentials are fetched separately, decrypted, on demand).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Integration {
+    /// The integration's id.
+    pub id: IntegrationId,
+    /// The owning environment.
+    pub environment_id: EnvironmentId,
+    /// Connector slug, e.g. `erecruiter`.
+    pub tool: String,
+    /// Label of the remote account, if known.
+    pub remote_label: Option<String>,
+    /// Current settings.
+    pub settings: IntegrationSettings,
+    /// When the integration was created.
+    pub created_at: Timestamp,
+}
+
+/// One record to write in [`Store::apply_batch`](crate::Store::apply_batch).
+#[derive(Debug, Clone, PartialEq)]
+pub struct RecordWrite {
+    /// The record's model.
+    pub model: Model,
+    /// The provider's id.
+    pub remote_id: String,
+    /// The Kombo id, derived by the engine from (integration, model, remote id).
+    pub id: KomboId,
+    /// The record as JSON (a serialized `atsbridge_schema::record` type).
+    pub document: serde_json::Value,
+    /// Hash of the record's canonical JSON; a different hash means a real change.
+    pub content_hash: String,
+    /// When the record was created at the provider, for `remote_created_after`.
+    pub remote_created_at: Option<Timestamp>,
+}
+
+/// What [`Store::apply_batch`](crate::Store::apply_batch) did.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct BatchResult {
+    /// Records that did not exist before.
+    pub inserted: u64,
+    /// Records whose content hash changed.
+    pub updated: u64,
+    /// Records that were identical (only marked as seen).
+    pub unchanged: u64,
+    /// Records that were marked deleted and have reappeared.
+    pub undeleted: u64,
+    /// Positions (in the input batch) of the records that were inserted, updated or undeleted,
+    /// i.e. whose `changed_at` moved.
+    pub changed: Vec<usize>,
+}
+
+/// A record as read back from the store.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StoredRecord {
+    /// Keyset pagination key; fixed at insert, never changes.
+    pub seq: i64,
+    /// The Kombo id.
+    pub id: KomboId,
+    /// The provider's id.
+    pub remote_id: String,
+    /// The record's model.
+    pub model: Model,
+    /// The record document as written.
+    pub document: serde_json::Value,
+    /// Last time the record's own content changed (or it was deleted / undeleted).
+    pub changed_at: Timestamp,
+    /// When the record was found missing from a complete enumeration; `None` while present.
+    pub remote_deleted_at: Option<Timestamp>,
+    /// Last time one of the record's nested relations changed (for `updated_after`).
+    pub relations_changed_at: Option<Timestamp>,
+    /// When the record was created at the provider, if known.
+    pub remote_created_at: Option<Timestamp>,
+}
+
+/// A condition on a JSON path of the record document.
+///
+/// `path` is an SQLite JSON path such as `$.status` or `$.email_addresses`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct JsonFilter {
+    /// Path into the document.
+    pub path: String,
+    /// The condition.
+    pub op: JsonFilterOp,
+}
+
+/// The condition of a [`JsonFilter`].
+#[derive(Debug, Clone, PartialEq)]
+pub enum JsonFilterOp {
+    /// The value at the path is one of these strings (exact match).
+    In(Vec<String>),
+    /// The string at the path contains this text, ignoring ASCII case.
+    ContainsCaseInsensitive(String),
+    /// The string at the path equals this text, ignoring ASCII case.
+    EqualsCaseInsensitive(String),
+    /// The array at the path has an element matching one of `values`. With `item_key`, the
+    /// elements are objects and their `item_key` field is compared (e.g. `email_address`).
+    ArrayContainsAny {
+        /// Field of each element to compare; `None` compares the elements themselves.
+        item_key: Option<String>,
+        /// Accepted values.
+        values: Vec<String>,
+        /// Compare ignoring ASCII case (e.g. for email addresses).
+        case_insensitive: bool,
+    },
+}
+
+/// Which column of the tracked-applications table restricts a query.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TrackedRestriction {
+    /// Only records whose remote id is a tracked application.
+    Applications,
+    /// Only records whose remote id is the candidate of a tracked application.
+    Candidates,
+}
+
+/// A keyset-paginated record listing (see [`Store::list_records`](crate::Store::list_records)).
+///
+/// All conditions are combined with AND; list-valued conditions match any element.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RecordQuery {
+    /// The integration whose records are listed.
+    pub integration_id: IntegrationId,
+    /// The model to list.
+    pub model: Model,
+    /// Return only records with `seq` greater than this (the cursor).
+    pub after_seq: Option<i64>,
+    /// Maximum number of records to return.
+    pub limit: u32,
+    /// Include records marked deleted.
+    pub include_deleted: bool,
+    /// Only records whose `changed_at` or relation touch time is after this instant.
+    pub updated_after: Option<Timestamp>,
+    /// Only these Kombo ids.
+    pub ids: Option<Vec<KomboId>>,
+    /// Only these remote ids.
+    pub remote_ids: Option<Vec<String>>,
+    /// Only records created at the provider after this instant.
+    pub remote_created_after: Option<Timestamp>,
+    /// Conditions on the document.
+    pub json_filters: Vec<JsonFilter>,
+    /// Only records whose remote id is in this set (e.g. computed by the caller).
+    pub restrict_to_remote_ids: Option<Vec<String>>,
+    /// Only records that belong to the tracked-applications set.
+    pub restrict_to_tracked: Option<TrackedRestriction>,
+}
+
+impl RecordQuery {
+    /// A query for the first `limit` live records of `model`, with no other condition.
+    pub fn new(integration_id: IntegrationId, model: Model, limit: u32) -> Self {
+        Self {
+            integration_id,
+            model,
+            after_seq: None,
+            limit,
+            include_deleted: false,
+            updated_after: None,
+            ids: None,
+            remote_ids: None,
+            remote_created_after: None,
+            json_filters: Vec::new(),
+            restrict_to_remote_ids: None,
+            restrict_to_tracked: None,
+        }
+    }
+}
+
+/// An application created or imported through the API (for "sync only created applications").
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TrackedApplication {
+    /// The application's remote id.
+    pub application_remote_id: String,
+    /// Its candidate's remote id, once known.
+    pub candidate_remote_id: Option<String>,
+    /// Its job's remote id, once known.
+    pub job_remote_id: Option<String>,
+}
+
+/// Kind of sync run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SyncMode {
+    /// Re-reads everything; the only kind that can detect deletions.
+    Full,
+    /// Reads only what changed since the previous run.
+    Delta,
+}
+
+impl SyncMode {
+    /// `full` or `delta`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SyncMode::Full => "full",
+            SyncMode::Delta => "delta",
+        }
+    }
+}
+
+/// State of a sync run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RunStatus {
+    /// Started and not finished (or the process died while it ran).
+    Running,
+    /// Finished without error.
+    Succeeded,
+    /// Finished with an error; nothing was marked deleted.
+    Failed,
+    /// Cancelled before completion; nothing was marked deleted.
+    Cancelled,
+}
+
+impl RunStatus {
+    /// `running`, `succeeded`, `failed` or `cancelled`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RunStatus::Running => "running",
+            RunStatus::Succeeded => "succeeded",
+            RunStatus::Failed => "failed",
+            RunStatus::Cancelled => "cancelled",
+        }
+    }
+}
+
+/// Per-model counts of a sync run.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ModelCounts {
+    /// New records.
+    pub inserted: u64,
+    /// Records whose content changed.
+    pub updated: u64,
+    /// Records re-read without change.
+    pub unchanged: u64,
+    /// Deleted records that reappeared.
+    pub undeleted: u64,
+    /// Records marked deleted at the end of the run.
+    pub deleted: u64,
+}
+
+impl ModelCounts {
+    /// Adds a batch result to these counts.
+    pub fn add_batch(&mut self, batch: &BatchResult) {
+        self.inserted += batch.inserted;
+        self.updated += batch.updated;
+        self.unchanged += batch.unchanged;
+        self.undeleted += batch.undeleted;
+    }
+}
+
+/// How a run ended, recorded by [`Store::finish_run`](crate::Store::finish_run).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RunOutcome {
+    /// Final status (not `Running`).
+    pub status: RunStatus,
+    /// When the run ended.
+    pub finished_at: Timestamp,
+    /// Counts per model, keyed by `Model::as_str()`.
+    pub counts: BTreeMap<String, ModelCounts>,
+    /// Provider requests made, if the connector reported them.
+    pub requests: Option<u64>,
+    /// Error message of a failed run (must not contain secrets).
+    pub error: Option<String>,
+}
+
+/// A recorded sync run.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SyncRun {
+    /// The run's id.
+    pub id: RunId,
+    /// The integration it synced.
+    pub integration_id: IntegrationId,
+    /// Full or delta.
+    pub mode: SyncMode,
+    /// Current or final status.
+    pub status: RunStatus,
+    /// When it started.
+    pub started_at: Timestamp,
+    /// When it ended, if it has.
+    pub finished_at: Option<Timestamp>,
+    /// Counts per model, keyed by `Model::as_str()`.
+    pub counts: BTreeMap<String, ModelCounts>,
+    /// Provider requests made, if known.
+    pub requests: Option<u64>,
+    /// Error message of a failed run.
+    pub error: Option<String>,
+}

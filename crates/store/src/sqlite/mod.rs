@@ -1,0 +1,518 @@
+//! [`SqliteStore`]: the embedded SQLite implementation of [`Store`].
+//!
+//! One writer connection behind a mutex (SQLite allows one writer at a time anyway) and a
+//! small pool of read connections, which WAL mode lets run beside the writer. Every call runs
+//! on tokio's blocking thread pool.
+
+mod convert;
+mod migrations;
+mod records;
+mod runs;
+mod tenancy;
+
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use atsbridge_schema::{KomboId, Model, Timestamp};
+use rusqlite::{Connection, OpenFlags, OptionalExtension};
+
+use crate::crypto::SecretKey;
+use crate::error::StoreError;
+use crate::model::{
+    ApiKey, ApiKeyId, BatchResult, Environment, EnvironmentId, Integration, IntegrationId,
+    IntegrationSettings, NewApiKey, NewIntegration, RecordQuery, RecordWrite, RunId, RunOutcome,
+    StoredRecord, SyncMode, SyncRun, TrackedApplication,
+};
+use crate::{Store, StoreResult};
+use records::KeyColumn;
+
+/// How long a connection waits for a lock held by another connection before failing.
+const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
+/// Read connections kept open for reuse.
+const MAX_IDLE_READERS: usize = 4;
+/// Plaintext sealed into `store_meta` to tell a wrong encryption key at open time.
+const KEY_CHECK_PLAINTEXT: &[u8] = b"atsbridge store key check";
+const KEY_CHECK_META: &str = "credentials_key_check";
+
+/// The SQLite store. Cheap to clone; clones share the connections.
+#[derive(Clone)]
+pub struct SqliteStore {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    writer: Mutex<Connection>,
+    /// `None` for an in-memory database, whose reads go through the writer.
+    path: Option<PathBuf>,
+    idle_readers: Mutex<Vec<Connection>>,
+    key: SecretKey,
+}
+
+impl std::fmt::Debug for SqliteStore {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SqliteStore")
+            .field("path", &self.inner.path)
+            .finish_non_exhaustive()
+    }
+}
+
+impl SqliteStore {
+    /// Opens (or creates) the database file at `path`, switches it to WAL mode and applies
+    /// pending migrations.
+    ///
+    /// Fails with [`StoreError::NewerSchema`] for a database written by a newer atsbridge and
+    /// with [`StoreError::WrongEncryptionKey`] when `key` is not the key the database was
+    /// created with. Blocks while it runs; call it at startup (or in `spawn_blocking`).
+    pub fn open(path: impl AsRef<Path>, key: SecretKey) -> StoreResult<Self> {
+        let path = path.as_ref().to_path_buf();
+        let writer = Connection::open(&path)?;
+        configure(&writer)?;
+        let mode: String = writer.query_row("PRAGMA journal_mode = WAL", [], |row| row.get(0))?;
+        if !mode.eq_ignore_ascii_case("wal") {
+            tracing::warn!(journal_mode = %mode, "SQLite refused WAL mode");
+        }
+        writer.pragma_update(None, "synchronous", "NORMAL")?;
+        Self::finish_open(writer, Some(path), key)
+    }
+
+    /// Opens a private in-memory database (for tests and throw-away demos).
+    pub fn open_in_memory(key: SecretKey) -> StoreResult<Self> {
+        let writer = Connection::open_in_memory()?;
+        configure(&writer)?;
+        Self::finish_open(writer, None, key)
+    }
+
+    fn finish_open(
+        mut writer: Connection,
+        path: Option<PathBuf>,
+        key: SecretKey,
+    ) -> StoreResult<Self> {
+        migrations::migrate(&mut writer)?;
+        check_or_record_key(&writer, &key)?;
+        Ok(Self {
+            inner: Arc::new(Inner {
+                writer: Mutex::new(writer),
+                path,
+                idle_readers: Mutex::new(Vec::new()),
+                key,
+            }),
+        })
+    }
+
+    /// Runs `work` on the writer connection in the blocking pool.
+    async fn write<T, F>(&self, work: F) -> StoreResult<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut Connection, &SecretKey) -> StoreResult<T> + Send + 'static,
+    {
+        let inner = Arc::clone(&self.inner);
+        run_blocking(move || {
+            let mut conn = inner
+                .writer
+                .lock()
+                .map_err(|_| StoreError::Worker("writer connection mutex poisoned".into()))?;
+            work(&mut conn, &inner.key)
+        })
+        .await
+    }
+
+    /// Runs `work` on a read connection (the writer for in-memory stores).
+    async fn read<T, F>(&self, work: F) -> StoreResult<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(&Connection, &SecretKey) -> StoreResult<T> + Send + 'static,
+    {
+        let inner = Arc::clone(&self.inner);
+        run_blocking(move || {
+            let Some(path) = &inner.path else {
+                let conn = inner
+                    .writer
+                    .lock()
+                    .map_err(|_| StoreError::Worker("writer connection mutex poisoned".into()))?;
+                return work(&conn, &inner.key);
+            };
+            let idle = inner
+                .idle_readers
+                .lock()
+                .map_err(|_| StoreError::Worker("reader pool mutex poisoned".into()))?
+                .pop();
+            let conn = match idle {
+                Some(conn) => conn,
+                None => open_reader(path)?,
+            };
+            let result = work(&conn, &inner.key);
+            if let Ok(mut idle) = inner.idle_readers.lock()
+                && idle.len() < MAX_IDLE_READERS
+            {
+                idle.push(conn);
+            }
+            result
+        })
+        .await
+    }
+}
+
+async fn run_blocking<T, F>(work: F) -> StoreResult<T>
+where
+    T: Send + 'static,
+    F: FnOnce() -> StoreResult<T> + Send + 'static,
+{
+    tokio::task::spawn_blocking(work)
+        .await
+        .map_err(|e| StoreError::Worker(e.to_string()))?
+}
+
+fn configure(conn: &Connection) -> StoreResult<()> {
+    conn.busy_timeout(BUSY_TIMEOUT)?;
+    conn.pragma_update(None, "foreign_keys", true)?;
+    Ok(())
+}
+
+fn open_reader(path: &Path) -> StoreResult<Connection> {
+    let conn = Connection::open_with_flags(
+        path,
+        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )?;
+    configure(&conn)?;
+    Ok(conn)
+}
+
+/// On first open, seals a known value with `key`; afterwards checks that it still opens, so
+/// a wrong key is reported at startup instead of at the first credentials read.
+fn check_or_record_key(conn: &Connection, key: &SecretKey) -> StoreResult<()> {
+    let existing: Option<Vec<u8>> = conn
+        .query_row(
+            "SELECT value FROM store_meta WHERE key = ?1",
+            [KEY_CHECK_META],
+            |row| row.get(0),
+        )
+        .optional()?;
+    match existing {
+        Some(sealed) => {
+            let plaintext = key.open(&sealed, KEY_CHECK_META.as_bytes())?;
+            if plaintext != KEY_CHECK_PLAINTEXT {
+                return Err(StoreError::WrongEncryptionKey);
+            }
+        }
+        None => {
+            let sealed = key.seal(KEY_CHECK_PLAINTEXT, KEY_CHECK_META.as_bytes())?;
+            conn.execute(
+                "INSERT INTO store_meta (key, value) VALUES (?1, ?2)",
+                rusqlite::params![KEY_CHECK_META, sealed],
+            )?;
+        }
+    }
+    Ok(())
+}
+
+/// The current time at the precision the store keeps (microseconds), so values returned from
+/// a create call equal the values read back later.
+fn now() -> Timestamp {
+    let micros = chrono::Utc::now().timestamp_micros();
+    chrono::DateTime::from_timestamp_micros(micros)
+        .map(Timestamp::from)
+        .unwrap_or_else(|| Timestamp::from(chrono::Utc::now()))
+}
+
+#[async_trait::async_trait]
+impl Store for SqliteStore {
+    async fn create_environment(&self, name: &str) -> StoreResult<Environment> {
+        let name = name.to_owned();
+        self.write(move |conn, _| tenancy::create_environment(conn, &name, now()))
+            .await
+    }
+
+    async fn get_environment(&self, id: &EnvironmentId) -> StoreResult<Option<Environment>> {
+        let id = id.clone();
+        self.read(move |conn, _| tenancy::get_environment(conn, &id))
+            .await
+    }
+
+    async fn list_environments(&self) -> StoreResult<Vec<Environment>> {
+        self.read(|conn, _| tenancy::list_environments(conn)).await
+    }
+
+    async fn create_api_key(
+        &self,
+        environment_id: &EnvironmentId,
+        label: &str,
+    ) -> StoreResult<NewApiKey> {
+        let (env, label) = (environment_id.clone(), label.to_owned());
+        self.write(move |conn, _| tenancy::create_api_key(conn, &env, &label, now()))
+            .await
+    }
+
+    async fn import_api_key(
+        &self,
+        environment_id: &EnvironmentId,
+        label: &str,
+        secret: &str,
+    ) -> StoreResult<ApiKeyId> {
+        let (env, label, secret) = (environment_id.clone(), label.to_owned(), secret.to_owned());
+        self.write(move |conn, _| tenancy::import_api_key(conn, &env, &label, &secret, now()))
+            .await
+    }
+
+    async fn authenticate_api_key(&self, secret: &str) -> StoreResult<Option<EnvironmentId>> {
+        let secret = secret.to_owned();
+        self.read(move |conn, _| tenancy::authenticate_api_key(conn, &secret))
+            .await
+    }
+
+    async fn list_api_keys(&self, environment_id: &EnvironmentId) -> StoreResult<Vec<ApiKey>> {
+        let env = environment_id.clone();
+        self.read(move |conn, _| tenancy::list_api_keys(conn, &env))
+            .await
+    }
+
+    async fn revoke_api_key(
+        &self,
+        environment_id: &EnvironmentId,
+        key_id: &ApiKeyId,
+    ) -> StoreResult<bool> {
+        let (env, key_id) = (environment_id.clone(), key_id.clone());
+        self.write(move |conn, _| tenancy::revoke_api_key(conn, &env, &key_id))
+            .await
+    }
+
+    async fn create_integration(&self, new: NewIntegration) -> StoreResult<Integration> {
+        self.write(move |conn, key| tenancy::create_integration(conn, key, new, now()))
+            .await
+    }
+
+    async fn get_integration(
+        &self,
+        environment_id: &EnvironmentId,
+        integration_id: &IntegrationId,
+    ) -> StoreResult<Option<Integration>> {
+        let (env, id) = (environment_id.clone(), integration_id.clone());
+        self.read(move |conn, _| tenancy::get_integration(conn, Some(&env), &id))
+            .await
+    }
+
+    async fn find_integration(
+        &self,
+        integration_id: &IntegrationId,
+    ) -> StoreResult<Option<Integration>> {
+        let id = integration_id.clone();
+        self.read(move |conn, _| tenancy::get_integration(conn, None, &id))
+            .await
+    }
+
+    async fn list_integrations(
+        &self,
+        environment_id: Option<&EnvironmentId>,
+    ) -> StoreResult<Vec<Integration>> {
+        let env = environment_id.cloned();
+        self.read(move |conn, _| tenancy::list_integrations(conn, env.as_ref()))
+            .await
+    }
+
+    async fn remove_integration(
+        &self,
+        environment_id: &EnvironmentId,
+        integration_id: &IntegrationId,
+    ) -> StoreResult<bool> {
+        let (env, id) = (environment_id.clone(), integration_id.clone());
+        self.write(move |conn, _| tenancy::remove_integration(conn, &env, &id))
+            .await
+    }
+
+    async fn update_settings(
+        &self,
+        integration_id: &IntegrationId,
+        settings: &IntegrationSettings,
+    ) -> StoreResult<()> {
+        let (id, settings) = (integration_id.clone(), settings.clone());
+        self.write(move |conn, _| tenancy::update_settings(conn, &id, &settings))
+            .await
+    }
+
+    async fn integration_credentials(
+        &self,
+        integration_id: &IntegrationId,
+    ) -> StoreResult<serde_json::Value> {
+        let id = integration_id.clone();
+        self.read(move |conn, key| tenancy::integration_credentials(conn, key, &id))
+            .await
+    }
+
+    async fn update_credentials(
+        &self,
+        integration_id: &IntegrationId,
+        credentials: &serde_json::Value,
+    ) -> StoreResult<()> {
+        let (id, credentials) = (integration_id.clone(), credentials.clone());
+        self.write(move |conn, key| tenancy::update_credentials(conn, key, &id, &credentials))
+            .await
+    }
+
+    async fn apply_batch(
+        &self,
+        integration_id: &IntegrationId,
+        run_id: Option<RunId>,
+        now: Timestamp,
+        writes: Vec<RecordWrite>,
+    ) -> StoreResult<BatchResult> {
+        let id = integration_id.clone();
+        self.write(move |conn, _| records::apply_batch(conn, &id, run_id, now, &writes))
+            .await
+    }
+
+    async fn mark_unseen_deleted(
+        &self,
+        integration_id: &IntegrationId,
+        model: Model,
+        run_id: RunId,
+        now: Timestamp,
+    ) -> StoreResult<Vec<StoredRecord>> {
+        let id = integration_id.clone();
+        self.write(move |conn, _| records::mark_unseen_deleted(conn, &id, model, run_id, now))
+            .await
+    }
+
+    async fn touch_relations(
+        &self,
+        integration_id: &IntegrationId,
+        model: Model,
+        remote_ids: &[String],
+        now: Timestamp,
+    ) -> StoreResult<u64> {
+        let (id, remote_ids) = (integration_id.clone(), remote_ids.to_vec());
+        self.write(move |conn, _| records::touch_relations(conn, &id, model, &remote_ids, now))
+            .await
+    }
+
+    async fn list_records(&self, query: &RecordQuery) -> StoreResult<Vec<StoredRecord>> {
+        let query = query.clone();
+        self.read(move |conn, _| records::list_records(conn, &query))
+            .await
+    }
+
+    async fn get_by_remote_ids(
+        &self,
+        integration_id: &IntegrationId,
+        model: Model,
+        remote_ids: &[String],
+    ) -> StoreResult<Vec<StoredRecord>> {
+        let (id, keys) = (integration_id.clone(), remote_ids.to_vec());
+        self.read(move |conn, _| {
+            let keys: Vec<&str> = keys.iter().map(String::as_str).collect();
+            records::get_by_column(conn, &id, model, KeyColumn::RemoteId, &keys)
+        })
+        .await
+    }
+
+    async fn get_by_ids(
+        &self,
+        integration_id: &IntegrationId,
+        model: Model,
+        ids: &[KomboId],
+    ) -> StoreResult<Vec<StoredRecord>> {
+        let (id, keys) = (integration_id.clone(), ids.to_vec());
+        self.read(move |conn, _| {
+            let keys: Vec<&str> = keys.iter().map(KomboId::as_str).collect();
+            records::get_by_column(conn, &id, model, KeyColumn::KomboId, &keys)
+        })
+        .await
+    }
+
+    async fn find_by_json_in(
+        &self,
+        integration_id: &IntegrationId,
+        model: Model,
+        path: &str,
+        values: &[String],
+        include_deleted: bool,
+    ) -> StoreResult<Vec<StoredRecord>> {
+        let (id, path, values) = (integration_id.clone(), path.to_owned(), values.to_vec());
+        self.read(move |conn, _| {
+            records::find_by_json_in(conn, &id, model, &path, &values, include_deleted)
+        })
+        .await
+    }
+
+    async fn known_remote_ids(
+        &self,
+        integration_id: &IntegrationId,
+        model: Model,
+        include_deleted: bool,
+    ) -> StoreResult<Vec<String>> {
+        let id = integration_id.clone();
+        self.read(move |conn, _| records::known_remote_ids(conn, &id, model, include_deleted))
+            .await
+    }
+
+    async fn has_completed_sync(&self, integration_id: &IntegrationId) -> StoreResult<bool> {
+        let id = integration_id.clone();
+        self.read(move |conn, _| runs::has_completed_sync(conn, &id))
+            .await
+    }
+
+    async fn track_application(
+        &self,
+        integration_id: &IntegrationId,
+        application: TrackedApplication,
+        tracked_at: Timestamp,
+    ) -> StoreResult<()> {
+        let id = integration_id.clone();
+        self.write(move |conn, _| runs::track_application(conn, &id, &application, tracked_at))
+            .await
+    }
+
+    async fn tracked_applications(
+        &self,
+        integration_id: &IntegrationId,
+    ) -> StoreResult<Vec<TrackedApplication>> {
+        let id = integration_id.clone();
+        self.read(move |conn, _| runs::tracked_applications(conn, &id))
+            .await
+    }
+
+    async fn start_run(
+        &self,
+        integration_id: &IntegrationId,
+        mode: SyncMode,
+        started_at: Timestamp,
+    ) -> StoreResult<RunId> {
+        let id = integration_id.clone();
+        self.write(move |conn, _| runs::start_run(conn, &id, mode, started_at))
+            .await
+    }
+
+    async fn finish_run(&self, run_id: RunId, outcome: RunOutcome) -> StoreResult<()> {
+        self.write(move |conn, _| runs::finish_run(conn, run_id, &outcome))
+            .await
+    }
+
+    async fn fail_interrupted_runs(&self, now: Timestamp) -> StoreResult<u64> {
+        self.write(move |conn, _| runs::fail_interrupted_runs(conn, now))
+            .await
+    }
+
+    async fn last_runs(&self, integration_id: &IntegrationId, n: u32) -> StoreResult<Vec<SyncRun>> {
+        let id = integration_id.clone();
+        self.read(move |conn, _| runs::last_runs(conn, &id, n))
+            .await
+    }
+
+    async fn save_sync_state(
+        &self,
+        integration_id: &IntegrationId,
+        state: &serde_json::Value,
+    ) -> StoreResult<()> {
+        let (id, state) = (integration_id.clone(), state.clone());
+        self.write(move |conn, _| runs::save_sync_state(conn, &id, &state))
+            .await
+    }
+
+    async fn load_sync_state(
+        &self,
+        integration_id: &IntegrationId,
+    ) -> StoreResult<Option<serde_json::Value>> {
+        let id = integration_id.clone();
+        self.read(move |conn, _| runs::load_sync_state(conn, &id))
+            .await
+    }
+}

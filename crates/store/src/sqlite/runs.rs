@@ -1,0 +1,272 @@
+//! Sync runs, connector sync state and the tracked-applications set.
+
+use std::collections::BTreeMap;
+
+use atsbridge_schema::Timestamp;
+use rusqlite::{Connection, OptionalExtension, Row, params};
+
+use super::convert::{opt_ts_from_sql, ts_from_sql, ts_to_sql};
+use crate::error::StoreError;
+use crate::model::{
+    IntegrationId, ModelCounts, RunId, RunOutcome, RunStatus, SyncMode, SyncRun, TrackedApplication,
+};
+
+fn require_integration(conn: &Connection, id: &IntegrationId) -> Result<(), StoreError> {
+    let exists: bool = conn
+        .prepare_cached("SELECT EXISTS (SELECT 1 FROM integrations WHERE id = ?1)")?
+        .query_row([id.as_str()], |row| row.get(0))?;
+    if exists {
+        Ok(())
+    } else {
+        Err(StoreError::IntegrationNotFound(id.to_string()))
+    }
+}
+
+pub(crate) fn track_application(
+    conn: &Connection,
+    integration_id: &IntegrationId,
+    application: &TrackedApplication,
+    tracked_at: Timestamp,
+) -> Result<(), StoreError> {
+    require_integration(conn, integration_id)?;
+    conn.prepare_cached(
+        "INSERT INTO tracked_applications
+             (integration_id, application_remote_id, candidate_remote_id, job_remote_id,
+              tracked_at)
+         VALUES (?1, ?2, ?3, ?4, ?5)
+         ON CONFLICT (integration_id, application_remote_id) DO UPDATE SET
+             candidate_remote_id = COALESCE(excluded.candidate_remote_id, candidate_remote_id),
+             job_remote_id = COALESCE(excluded.job_remote_id, job_remote_id)",
+    )?
+    .execute(params![
+        integration_id.as_str(),
+        application.application_remote_id,
+        application.candidate_remote_id,
+        application.job_remote_id,
+        ts_to_sql(tracked_at)
+    ])?;
+    Ok(())
+}
+
+pub(crate) fn tracked_applications(
+    conn: &Connection,
+    integration_id: &IntegrationId,
+) -> Result<Vec<TrackedApplication>, StoreError> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT application_remote_id, candidate_remote_id, job_remote_id
+             FROM tracked_applications WHERE integration_id = ?1
+             ORDER BY tracked_at, application_remote_id",
+        )?
+        .query_map([integration_id.as_str()], |row| {
+            Ok(TrackedApplication {
+                application_remote_id: row.get(0)?,
+                candidate_remote_id: row.get(1)?,
+                job_remote_id: row.get(2)?,
+            })
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?)
+}
+
+pub(crate) fn start_run(
+    conn: &Connection,
+    integration_id: &IntegrationId,
+    mode: SyncMode,
+    started_at: Timestamp,
+) -> Result<RunId, StoreError> {
+    require_integration(conn, integration_id)?;
+    conn.prepare_cached(
+        "INSERT INTO sync_runs (integration_id, mode, status, started_at) VALUES (?1, ?2, ?3, ?4)",
+    )?
+    .execute(params![
+        integration_id.as_str(),
+        mode.as_str(),
+        RunStatus::Running.as_str(),
+        ts_to_sql(started_at)
+    ])?;
+    Ok(RunId(conn.last_insert_rowid()))
+}
+
+pub(crate) fn finish_run(
+    conn: &Connection,
+    run_id: RunId,
+    outcome: &RunOutcome,
+) -> Result<(), StoreError> {
+    if outcome.status == RunStatus::Running {
+        return Err(StoreError::InvalidArgument(
+            "a finished run needs a final status, not `running`".into(),
+        ));
+    }
+    let counts =
+        serde_json::to_string(&outcome.counts).map_err(|source| StoreError::Serialize {
+            what: "run counts",
+            source,
+        })?;
+    let requests = outcome
+        .requests
+        .map(|n| i64::try_from(n).unwrap_or(i64::MAX));
+    let updated = conn
+        .prepare_cached(
+            "UPDATE sync_runs SET status = ?1, finished_at = ?2, counts = ?3, requests = ?4,
+                 error = ?5
+             WHERE id = ?6",
+        )?
+        .execute(params![
+            outcome.status.as_str(),
+            ts_to_sql(outcome.finished_at),
+            counts,
+            requests,
+            outcome.error,
+            run_id.0
+        ])?;
+    if updated == 0 {
+        return Err(StoreError::RunNotFound(run_id.0));
+    }
+    Ok(())
+}
+
+pub(crate) fn fail_interrupted_runs(conn: &Connection, now: Timestamp) -> Result<u64, StoreError> {
+    let updated = conn.execute(
+        "UPDATE sync_runs SET status = ?1, finished_at = ?2,
+             error = 'interrupted: the process stopped while the run was in progress'
+         WHERE status = ?3",
+        params![
+            RunStatus::Failed.as_str(),
+            ts_to_sql(now),
+            RunStatus::Running.as_str()
+        ],
+    )?;
+    Ok(updated as u64)
+}
+
+type RawRun = (
+    i64,
+    String,
+    String,
+    String,
+    i64,
+    Option<i64>,
+    Option<String>,
+    Option<i64>,
+    Option<String>,
+);
+
+fn run_from_row(row: &Row<'_>) -> rusqlite::Result<RawRun> {
+    Ok((
+        row.get(0)?,
+        row.get(1)?,
+        row.get(2)?,
+        row.get(3)?,
+        row.get(4)?,
+        row.get(5)?,
+        row.get(6)?,
+        row.get(7)?,
+        row.get(8)?,
+    ))
+}
+
+fn parse_mode(text: &str) -> Result<SyncMode, StoreError> {
+    match text {
+        "full" => Ok(SyncMode::Full),
+        "delta" => Ok(SyncMode::Delta),
+        other => Err(StoreError::Corrupt(format!("unknown sync mode `{other}`"))),
+    }
+}
+
+fn parse_status(text: &str) -> Result<RunStatus, StoreError> {
+    [
+        RunStatus::Running,
+        RunStatus::Succeeded,
+        RunStatus::Failed,
+        RunStatus::Cancelled,
+    ]
+    .into_iter()
+    .find(|status| status.as_str() == text)
+    .ok_or_else(|| StoreError::Corrupt(format!("unknown run status `{text}`")))
+}
+
+fn run_from_raw(raw: RawRun) -> Result<SyncRun, StoreError> {
+    let (id, integration_id, mode, status, started_at, finished_at, counts, requests, error) = raw;
+    let counts: BTreeMap<String, ModelCounts> = match counts {
+        Some(text) => serde_json::from_str(&text)
+            .map_err(|e| StoreError::Corrupt(format!("counts of run {id}: {e}")))?,
+        None => BTreeMap::new(),
+    };
+    Ok(SyncRun {
+        id: RunId(id),
+        integration_id: IntegrationId::new(integration_id),
+        mode: parse_mode(&mode)?,
+        status: parse_status(&status)?,
+        started_at: ts_from_sql(started_at)?,
+        finished_at: opt_ts_from_sql(finished_at)?,
+        counts,
+        requests: requests.and_then(|n| u64::try_from(n).ok()),
+        error,
+    })
+}
+
+pub(crate) fn last_runs(
+    conn: &Connection,
+    integration_id: &IntegrationId,
+    n: u32,
+) -> Result<Vec<SyncRun>, StoreError> {
+    let raws = conn
+        .prepare_cached(
+            "SELECT id, integration_id, mode, status, started_at, finished_at, counts, requests,
+                    error
+             FROM sync_runs WHERE integration_id = ?1 ORDER BY id DESC LIMIT ?2",
+        )?
+        .query_map(params![integration_id.as_str(), n], run_from_row)?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    raws.into_iter().map(run_from_raw).collect()
+}
+
+pub(crate) fn has_completed_sync(
+    conn: &Connection,
+    integration_id: &IntegrationId,
+) -> Result<bool, StoreError> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT EXISTS (SELECT 1 FROM sync_runs WHERE integration_id = ?1 AND status = ?2)",
+        )?
+        .query_row(
+            params![integration_id.as_str(), RunStatus::Succeeded.as_str()],
+            |row| row.get(0),
+        )?)
+}
+
+pub(crate) fn save_sync_state(
+    conn: &Connection,
+    integration_id: &IntegrationId,
+    state: &serde_json::Value,
+) -> Result<(), StoreError> {
+    let text = serde_json::to_string(state).map_err(|source| StoreError::Serialize {
+        what: "sync state",
+        source,
+    })?;
+    let updated = conn.execute(
+        "UPDATE integrations SET sync_state = ?1 WHERE id = ?2",
+        params![text, integration_id.as_str()],
+    )?;
+    if updated == 0 {
+        return Err(StoreError::IntegrationNotFound(integration_id.to_string()));
+    }
+    Ok(())
+}
+
+pub(crate) fn load_sync_state(
+    conn: &Connection,
+    integration_id: &IntegrationId,
+) -> Result<Option<serde_json::Value>, StoreError> {
+    let text: Option<String> = conn
+        .prepare_cached("SELECT sync_state FROM integrations WHERE id = ?1")?
+        .query_row([integration_id.as_str()], |row| row.get(0))
+        .optional()?
+        .ok_or_else(|| StoreError::IntegrationNotFound(integration_id.to_string()))?;
+    text.map(|text| {
+        serde_json::from_str(&text).map_err(|e| {
+            StoreError::Corrupt(format!("sync state of integration {integration_id}: {e}"))
+        })
+    })
+    .transpose()
+}

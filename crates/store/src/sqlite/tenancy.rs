@@ -1,0 +1,413 @@
+//! Environments, API keys and integrations.
+
+use atsbridge_schema::Timestamp;
+use rusqlite::{Connection, OptionalExtension, Row, params};
+
+use super::convert::{ts_from_sql, ts_to_sql};
+use crate::crypto::{SecretKey, hash_api_key_secret, random_base58};
+use crate::error::StoreError;
+use crate::model::{
+    ApiKey, ApiKeyId, Environment, EnvironmentId, Integration, IntegrationId, IntegrationSettings,
+    NewApiKey, NewIntegration,
+};
+
+/// Prefix of generated API key secrets (makes them recognisable in secret scanners).
+const API_KEY_PREFIX: &str = "atsb_";
+
+pub(crate) fn create_environment(
+    conn: &Connection,
+    name: &str,
+    now: Timestamp,
+) -> Result<Environment, StoreError> {
+    if name.trim().is_empty() {
+        return Err(StoreError::InvalidArgument(
+            "environment name must not be empty".into(),
+        ));
+    }
+    let environment = Environment {
+        id: EnvironmentId::new(random_base58(24)),
+        name: name.to_owned(),
+        created_at: now,
+    };
+    conn.execute(
+        "INSERT INTO environments (id, name, created_at) VALUES (?1, ?2, ?3)",
+        params![environment.id.as_str(), environment.name, ts_to_sql(now)],
+    )?;
+    Ok(environment)
+}
+
+fn environment_from_row(row: &Row<'_>) -> rusqlite::Result<(String, String, i64)> {
+    Ok((row.get(0)?, row.get(1)?, row.get(2)?))
+}
+
+fn environment_from_raw(raw: (String, String, i64)) -> Result<Environment, StoreError> {
+    Ok(Environment {
+        id: EnvironmentId::new(raw.0),
+        name: raw.1,
+        created_at: ts_from_sql(raw.2)?,
+    })
+}
+
+pub(crate) fn get_environment(
+    conn: &Connection,
+    id: &EnvironmentId,
+) -> Result<Option<Environment>, StoreError> {
+    conn.prepare_cached("SELECT id, name, created_at FROM environments WHERE id = ?1")?
+        .query_row([id.as_str()], environment_from_row)
+        .optional()?
+        .map(environment_from_raw)
+        .transpose()
+}
+
+pub(crate) fn list_environments(conn: &Connection) -> Result<Vec<Environment>, StoreError> {
+    let raws = conn
+        .prepare_cached("SELECT id, name, created_at FROM environments ORDER BY created_at, id")?
+        .query_map([], environment_from_row)?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    raws.into_iter().map(environment_from_raw).collect()
+}
+
+fn require_environment(conn: &Connection, id: &EnvironmentId) -> Result<(), StoreError> {
+    let exists: bool = conn
+        .prepare_cached("SELECT EXISTS (SELECT 1 FROM environments WHERE id = ?1)")?
+        .query_row([id.as_str()], |row| row.get(0))?;
+    if exists {
+        Ok(())
+    } else {
+        Err(StoreError::EnvironmentNotFound(id.to_string()))
+    }
+}
+
+fn insert_api_key(
+    conn: &Connection,
+    environment_id: &EnvironmentId,
+    label: &str,
+    secret: &str,
+    now: Timestamp,
+) -> Result<ApiKeyId, StoreError> {
+    let id = ApiKeyId::new(random_base58(24));
+    conn.execute(
+        "INSERT INTO api_keys (id, environment_id, label, secret_sha256, created_at)
+         VALUES (?1, ?2, ?3, ?4, ?5)",
+        params![
+            id.as_str(),
+            environment_id.as_str(),
+            label,
+            hash_api_key_secret(secret).as_slice(),
+            ts_to_sql(now)
+        ],
+    )?;
+    Ok(id)
+}
+
+pub(crate) fn create_api_key(
+    conn: &mut Connection,
+    environment_id: &EnvironmentId,
+    label: &str,
+    now: Timestamp,
+) -> Result<NewApiKey, StoreError> {
+    let tx = conn.transaction()?;
+    require_environment(&tx, environment_id)?;
+    let secret = format!("{API_KEY_PREFIX}{}", random_base58(40));
+    let id = insert_api_key(&tx, environment_id, label, &secret, now)?;
+    tx.commit()?;
+    Ok(NewApiKey { id, secret })
+}
+
+pub(crate) fn import_api_key(
+    conn: &mut Connection,
+    environment_id: &EnvironmentId,
+    label: &str,
+    secret: &str,
+    now: Timestamp,
+) -> Result<ApiKeyId, StoreError> {
+    if secret.trim().is_empty() {
+        return Err(StoreError::InvalidArgument(
+            "API key secret must not be empty".into(),
+        ));
+    }
+    let tx = conn.transaction()?;
+    require_environment(&tx, environment_id)?;
+    let existing: Option<(String, String)> = tx
+        .prepare_cached("SELECT id, environment_id FROM api_keys WHERE secret_sha256 = ?1")?
+        .query_row([hash_api_key_secret(secret).as_slice()], |row| {
+            Ok((row.get(0)?, row.get(1)?))
+        })
+        .optional()?;
+    let id = match existing {
+        Some((id, owner)) if owner == environment_id.as_str() => ApiKeyId::new(id),
+        Some(_) => return Err(StoreError::ApiKeyTaken),
+        None => insert_api_key(&tx, environment_id, label, secret, now)?,
+    };
+    tx.commit()?;
+    Ok(id)
+}
+
+pub(crate) fn authenticate_api_key(
+    conn: &Connection,
+    secret: &str,
+) -> Result<Option<EnvironmentId>, StoreError> {
+    // Lookup by SHA-256: the secret itself is never compared, so timing reveals nothing
+    // useful about it.
+    Ok(conn
+        .prepare_cached("SELECT environment_id FROM api_keys WHERE secret_sha256 = ?1")?
+        .query_row([hash_api_key_secret(secret).as_slice()], |row| {
+            row.get::<_, String>(0)
+        })
+        .optional()?
+        .map(EnvironmentId::new))
+}
+
+pub(crate) fn list_api_keys(
+    conn: &Connection,
+    environment_id: &EnvironmentId,
+) -> Result<Vec<ApiKey>, StoreError> {
+    let raws = conn
+        .prepare_cached(
+            "SELECT id, environment_id, label, created_at FROM api_keys
+             WHERE environment_id = ?1 ORDER BY created_at, id",
+        )?
+        .query_map([environment_id.as_str()], |row| {
+            Ok((
+                row.get::<_, String>(0)?,
+                row.get::<_, String>(1)?,
+                row.get::<_, String>(2)?,
+                row.get::<_, i64>(3)?,
+            ))
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    raws.into_iter()
+        .map(|(id, env, label, created_at)| {
+            Ok(ApiKey {
+                id: ApiKeyId::new(id),
+                environment_id: EnvironmentId::new(env),
+                label,
+                created_at: ts_from_sql(created_at)?,
+            })
+        })
+        .collect()
+}
+
+pub(crate) fn revoke_api_key(
+    conn: &Connection,
+    environment_id: &EnvironmentId,
+    key_id: &ApiKeyId,
+) -> Result<bool, StoreError> {
+    let deleted = conn.execute(
+        "DELETE FROM api_keys WHERE id = ?1 AND environment_id = ?2",
+        params![key_id.as_str(), environment_id.as_str()],
+    )?;
+    Ok(deleted > 0)
+}
+
+/// A tool slug must be usable as an id prefix: lowercase ASCII letters, digits, `-` and `_`.
+fn validate_tool(tool: &str) -> Result<(), StoreError> {
+    let valid = !tool.is_empty()
+        && tool
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_');
+    if valid {
+        Ok(())
+    } else {
+        Err(StoreError::InvalidArgument(format!(
+            "tool `{tool}` must be non-empty lowercase ASCII letters, digits, `-` or `_`"
+        )))
+    }
+}
+
+pub(crate) fn create_integration(
+    conn: &mut Connection,
+    key: &SecretKey,
+    new: NewIntegration,
+    now: Timestamp,
+) -> Result<Integration, StoreError> {
+    validate_tool(&new.tool)?;
+    let id = IntegrationId::new(format!("{}:{}", new.tool, random_base58(24)));
+    let credentials =
+        serde_json::to_vec(&new.credentials).map_err(|source| StoreError::Serialize {
+            what: "credentials",
+            source,
+        })?;
+    let sealed = key.seal(&credentials, id.as_str().as_bytes())?;
+    let settings = settings_to_json(&new.settings)?;
+    let tx = conn.transaction()?;
+    require_environment(&tx, &new.environment_id)?;
+    tx.execute(
+        "INSERT INTO integrations
+             (id, environment_id, tool, remote_label, credentials, settings, created_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        params![
+            id.as_str(),
+            new.environment_id.as_str(),
+            new.tool,
+            new.remote_label,
+            sealed,
+            settings,
+            ts_to_sql(now)
+        ],
+    )?;
+    tx.commit()?;
+    Ok(Integration {
+        id,
+        environment_id: new.environment_id,
+        tool: new.tool,
+        remote_label: new.remote_label,
+        settings: new.settings,
+        created_at: now,
+    })
+}
+
+fn settings_to_json(settings: &IntegrationSettings) -> Result<String, StoreError> {
+    serde_json::to_string(settings).map_err(|source| StoreError::Serialize {
+        what: "integration settings",
+        source,
+    })
+}
+
+const INTEGRATION_COLUMNS: &str = "id, environment_id, tool, remote_label, settings, created_at";
+
+type RawIntegration = (String, String, String, Option<String>, String, i64);
+
+fn integration_from_row(row: &Row<'_>) -> rusqlite::Result<RawIntegration> {
+    Ok((
+        row.get(0)?,
+        row.get(1)?,
+        row.get(2)?,
+        row.get(3)?,
+        row.get(4)?,
+        row.get(5)?,
+    ))
+}
+
+fn integration_from_raw(raw: RawIntegration) -> Result<Integration, StoreError> {
+    let (id, environment_id, tool, remote_label, settings, created_at) = raw;
+    let settings = serde_json::from_str(&settings).map_err(|e| {
+        StoreError::Corrupt(format!("settings of integration {id} are not valid: {e}"))
+    })?;
+    Ok(Integration {
+        id: IntegrationId::new(id),
+        environment_id: EnvironmentId::new(environment_id),
+        tool,
+        remote_label,
+        settings,
+        created_at: ts_from_sql(created_at)?,
+    })
+}
+
+pub(crate) fn get_integration(
+    conn: &Connection,
+    environment_id: Option<&EnvironmentId>,
+    integration_id: &IntegrationId,
+) -> Result<Option<Integration>, StoreError> {
+    let raw = match environment_id {
+        Some(env) => conn
+            .prepare_cached(&format!(
+                "SELECT {INTEGRATION_COLUMNS} FROM integrations
+                 WHERE id = ?1 AND environment_id = ?2"
+            ))?
+            .query_row(
+                params![integration_id.as_str(), env.as_str()],
+                integration_from_row,
+            )
+            .optional()?,
+        None => conn
+            .prepare_cached(&format!(
+                "SELECT {INTEGRATION_COLUMNS} FROM integrations WHERE id = ?1"
+            ))?
+            .query_row([integration_id.as_str()], integration_from_row)
+            .optional()?,
+    };
+    raw.map(integration_from_raw).transpose()
+}
+
+pub(crate) fn list_integrations(
+    conn: &Connection,
+    environment_id: Option<&EnvironmentId>,
+) -> Result<Vec<Integration>, StoreError> {
+    let raws = match environment_id {
+        Some(env) => conn
+            .prepare_cached(&format!(
+                "SELECT {INTEGRATION_COLUMNS} FROM integrations
+                 WHERE environment_id = ?1 ORDER BY created_at, id"
+            ))?
+            .query_map([env.as_str()], integration_from_row)?
+            .collect::<rusqlite::Result<Vec<_>>>()?,
+        None => conn
+            .prepare_cached(&format!(
+                "SELECT {INTEGRATION_COLUMNS} FROM integrations ORDER BY created_at, id"
+            ))?
+            .query_map([], integration_from_row)?
+            .collect::<rusqlite::Result<Vec<_>>>()?,
+    };
+    raws.into_iter().map(integration_from_raw).collect()
+}
+
+pub(crate) fn remove_integration(
+    conn: &mut Connection,
+    environment_id: &EnvironmentId,
+    integration_id: &IntegrationId,
+) -> Result<bool, StoreError> {
+    // Records, tracked applications and runs go with it through ON DELETE CASCADE.
+    let tx = conn.transaction()?;
+    let deleted = tx.execute(
+        "DELETE FROM integrations WHERE id = ?1 AND environment_id = ?2",
+        params![integration_id.as_str(), environment_id.as_str()],
+    )?;
+    tx.commit()?;
+    Ok(deleted > 0)
+}
+
+pub(crate) fn update_settings(
+    conn: &Connection,
+    integration_id: &IntegrationId,
+    settings: &IntegrationSettings,
+) -> Result<(), StoreError> {
+    let updated = conn.execute(
+        "UPDATE integrations SET settings = ?1 WHERE id = ?2",
+        params![settings_to_json(settings)?, integration_id.as_str()],
+    )?;
+    if updated == 0 {
+        return Err(StoreError::IntegrationNotFound(integration_id.to_string()));
+    }
+    Ok(())
+}
+
+pub(crate) fn integration_credentials(
+    conn: &Connection,
+    key: &SecretKey,
+    integration_id: &IntegrationId,
+) -> Result<serde_json::Value, StoreError> {
+    let sealed: Vec<u8> = conn
+        .prepare_cached("SELECT credentials FROM integrations WHERE id = ?1")?
+        .query_row([integration_id.as_str()], |row| row.get(0))
+        .optional()?
+        .ok_or_else(|| StoreError::IntegrationNotFound(integration_id.to_string()))?;
+    let plaintext = key.open(&sealed, integration_id.as_str().as_bytes())?;
+    serde_json::from_slice(&plaintext).map_err(|_| {
+        // The error text of serde could quote part of the credentials; keep it out.
+        StoreError::Corrupt(format!(
+            "decrypted credentials of integration {integration_id} are not valid JSON"
+        ))
+    })
+}
+
+pub(crate) fn update_credentials(
+    conn: &Connection,
+    key: &SecretKey,
+    integration_id: &IntegrationId,
+    credentials: &serde_json::Value,
+) -> Result<(), StoreError> {
+    let plaintext = serde_json::to_vec(credentials).map_err(|source| StoreError::Serialize {
+        what: "credentials",
+        source,
+    })?;
+    let sealed = key.seal(&plaintext, integration_id.as_str().as_bytes())?;
+    let updated = conn.execute(
+        "UPDATE integrations SET credentials = ?1 WHERE id = ?2",
+        params![sealed, integration_id.as_str()],
+    )?;
+    if updated == 0 {
+        return Err(StoreError::IntegrationNotFound(integration_id.to_string()));
+    }
+    Ok(())
+}

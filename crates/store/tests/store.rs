@@ -1,0 +1,877 @@
+//! Behaviour of the SQLite store through the `Store` trait.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::collections::BTreeMap;
+
+use atsbridge_schema::{KomboId, Model, Timestamp};
+use atsbridge_store::{
+    BatchResult, EnvironmentId, Integration, IntegrationSettings, JsonFilter, JsonFilterOp,
+    ModelCounts, NewIntegration, RecordQuery, RecordWrite, RunId, RunOutcome, RunStatus, SecretKey,
+    SqliteStore, Store, StoreError, SyncMode, TrackedApplication, TrackedRestriction,
+};
+use serde_json::{Value, json};
+use sha2::{Digest, Sha256};
+use tempfile::TempDir;
+
+fn at(seconds: i64) -> Timestamp {
+    Timestamp::from(chrono::DateTime::from_timestamp(1_700_000_000 + seconds, 0).unwrap())
+}
+
+struct Fixture {
+    _dir: TempDir,
+    path: std::path::PathBuf,
+    key: SecretKey,
+    store: SqliteStore,
+}
+
+fn fixture() -> Fixture {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("atsbridge.db");
+    let key = SecretKey::generate();
+    let store = SqliteStore::open(&path, key.clone()).unwrap();
+    Fixture {
+        _dir: dir,
+        path,
+        key,
+        store,
+    }
+}
+
+async fn integration(store: &SqliteStore, env: &EnvironmentId) -> Integration {
+    store
+        .create_integration(NewIntegration {
+            environment_id: env.clone(),
+            tool: "erecruiter".into(),
+            remote_label: Some("ACME".into()),
+            credentials: json!({"api_key": "very-secret-api-key", "mandator_id": 7}),
+            settings: IntegrationSettings::default(),
+        })
+        .await
+        .unwrap()
+}
+
+async fn env_and_integration(store: &SqliteStore) -> Integration {
+    let env = store.create_environment("Test").await.unwrap();
+    integration(store, &env.id).await
+}
+
+fn write(integration: &Integration, model: Model, remote_id: &str, doc: Value) -> RecordWrite {
+    let hash = hex(&Sha256::digest(doc.to_string().as_bytes()));
+    RecordWrite {
+        model,
+        remote_id: remote_id.to_owned(),
+        id: KomboId::derive(integration.id.as_str(), model, remote_id),
+        document: doc,
+        content_hash: hash,
+        remote_created_at: None,
+    }
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn query(integration: &Integration, model: Model) -> RecordQuery {
+    RecordQuery::new(integration.id.clone(), model, 100)
+}
+
+async fn remote_ids(store: &SqliteStore, q: &RecordQuery) -> Vec<String> {
+    store
+        .list_records(q)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|r| r.remote_id)
+        .collect()
+}
+
+#[tokio::test]
+async fn migrations_are_idempotent_and_wal_is_on() {
+    let f = fixture();
+    let env = f.store.create_environment("Prod").await.unwrap();
+    drop(f.store);
+    let reopened = SqliteStore::open(&f.path, f.key.clone()).unwrap();
+    assert_eq!(reopened.list_environments().await.unwrap(), vec![env]);
+
+    let raw = rusqlite::Connection::open(&f.path).unwrap();
+    let mode: String = raw
+        .query_row("PRAGMA journal_mode", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(mode, "wal");
+    let version: i64 = raw
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(version, 1);
+}
+
+#[tokio::test]
+async fn a_database_from_a_newer_version_is_refused() {
+    let f = fixture();
+    drop(f.store);
+    let raw = rusqlite::Connection::open(&f.path).unwrap();
+    raw.pragma_update(None, "user_version", 99).unwrap();
+    drop(raw);
+    let err = SqliteStore::open(&f.path, f.key.clone()).unwrap_err();
+    assert!(
+        matches!(
+            err,
+            StoreError::NewerSchema {
+                found: 99,
+                supported: 1
+            }
+        ),
+        "{err}"
+    );
+}
+
+#[tokio::test]
+async fn credentials_are_encrypted_at_rest_and_need_the_right_key() {
+    let f = fixture();
+    let integration = env_and_integration(&f.store).await;
+    assert!(integration.id.as_str().starts_with("erecruiter:"));
+    assert_eq!(integration.id.as_str().len(), "erecruiter:".len() + 24);
+
+    let raw = rusqlite::Connection::open(&f.path).unwrap();
+    let blob: Vec<u8> = raw
+        .query_row(
+            "SELECT credentials FROM integrations WHERE id = ?1",
+            [integration.id.as_str()],
+            |r| r.get(0),
+        )
+        .unwrap();
+    let haystack = String::from_utf8_lossy(&blob);
+    assert!(!haystack.contains("very-secret-api-key"));
+    assert!(!haystack.contains("api_key"));
+
+    assert_eq!(
+        f.store
+            .integration_credentials(&integration.id)
+            .await
+            .unwrap(),
+        json!({"api_key": "very-secret-api-key", "mandator_id": 7})
+    );
+    f.store
+        .update_credentials(&integration.id, &json!({"api_key": "rotated"}))
+        .await
+        .unwrap();
+    assert_eq!(
+        f.store
+            .integration_credentials(&integration.id)
+            .await
+            .unwrap(),
+        json!({"api_key": "rotated"})
+    );
+
+    drop(f.store);
+    let err = SqliteStore::open(&f.path, SecretKey::generate()).unwrap_err();
+    assert!(matches!(err, StoreError::WrongEncryptionKey), "{err}");
+    assert!(!format!("{err:?}").contains("rotated"));
+}
+
+#[tokio::test]
+async fn integrations_and_keys_are_isolated_per_environment() {
+    let f = fixture();
+    let a = f.store.create_environment("A").await.unwrap();
+    let b = f.store.create_environment("B").await.unwrap();
+    let in_a = integration(&f.store, &a.id).await;
+
+    assert!(
+        f.store
+            .get_integration(&a.id, &in_a.id)
+            .await
+            .unwrap()
+            .is_some()
+    );
+    assert_eq!(
+        f.store.get_integration(&b.id, &in_a.id).await.unwrap(),
+        None
+    );
+    assert!(
+        f.store
+            .list_integrations(Some(&b.id))
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    assert_eq!(f.store.list_integrations(None).await.unwrap().len(), 1);
+    assert!(!f.store.remove_integration(&b.id, &in_a.id).await.unwrap());
+    assert!(f.store.find_integration(&in_a.id).await.unwrap().is_some());
+
+    let key_a = f.store.create_api_key(&a.id, "ci").await.unwrap();
+    let key_b = f.store.create_api_key(&b.id, "ci").await.unwrap();
+    assert_ne!(key_a.secret, key_b.secret);
+    assert!(!format!("{key_a:?}").contains(&key_a.secret));
+    assert_eq!(
+        f.store.authenticate_api_key(&key_a.secret).await.unwrap(),
+        Some(a.id.clone())
+    );
+    assert_eq!(
+        f.store.authenticate_api_key(&key_b.secret).await.unwrap(),
+        Some(b.id.clone())
+    );
+    assert_eq!(
+        f.store.authenticate_api_key("atsb_nope").await.unwrap(),
+        None
+    );
+
+    // Imported secrets: idempotent for the owner, refused for anyone else.
+    let imported = f
+        .store
+        .import_api_key(&a.id, "demo", "demo-secret")
+        .await
+        .unwrap();
+    assert_eq!(
+        f.store
+            .import_api_key(&a.id, "demo", "demo-secret")
+            .await
+            .unwrap(),
+        imported
+    );
+    assert!(matches!(
+        f.store.import_api_key(&b.id, "demo", "demo-secret").await,
+        Err(StoreError::ApiKeyTaken)
+    ));
+    assert_eq!(f.store.list_api_keys(&a.id).await.unwrap().len(), 2);
+    assert!(!f.store.revoke_api_key(&b.id, &imported).await.unwrap());
+    assert!(f.store.revoke_api_key(&a.id, &imported).await.unwrap());
+    assert_eq!(
+        f.store.authenticate_api_key("demo-secret").await.unwrap(),
+        None
+    );
+
+    // Only the SHA-256 of a secret is on disk.
+    let raw = rusqlite::Connection::open(&f.path).unwrap();
+    let stored: Vec<Vec<u8>> = raw
+        .prepare("SELECT secret_sha256 FROM api_keys WHERE environment_id = ?1")
+        .unwrap()
+        .query_map([a.id.as_str()], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert_eq!(
+        stored,
+        vec![Sha256::digest(key_a.secret.as_bytes()).to_vec()]
+    );
+}
+
+#[tokio::test]
+async fn unknown_environment_is_a_clear_error() {
+    let f = fixture();
+    let missing = EnvironmentId::new("nope");
+    assert!(matches!(
+        f.store.create_api_key(&missing, "x").await,
+        Err(StoreError::EnvironmentNotFound(_))
+    ));
+    let err = f
+        .store
+        .create_integration(NewIntegration {
+            environment_id: missing,
+            tool: "erecruiter".into(),
+            remote_label: None,
+            credentials: json!({}),
+            settings: IntegrationSettings::default(),
+        })
+        .await
+        .unwrap_err();
+    assert!(matches!(err, StoreError::EnvironmentNotFound(_)));
+}
+
+#[tokio::test]
+async fn settings_default_and_update() {
+    let f = fixture();
+    let integration = env_and_integration(&f.store).await;
+    assert!(integration.settings.sync_only_created_applications);
+    let settings = IntegrationSettings {
+        sync_only_created_applications: false,
+        default_source_name: Some("Careers page".into()),
+        full_sync_every_hours: 6,
+        delta_sync_every_minutes: 5,
+    };
+    f.store
+        .update_settings(&integration.id, &settings)
+        .await
+        .unwrap();
+    let loaded = f
+        .store
+        .find_integration(&integration.id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(loaded.settings, settings);
+}
+
+#[tokio::test]
+async fn apply_batch_moves_changed_at_only_on_real_changes() {
+    let f = fixture();
+    let i = env_and_integration(&f.store).await;
+    let store = &f.store;
+    let run1 = store.start_run(&i.id, SyncMode::Full, at(0)).await.unwrap();
+    let v1 = write(
+        &i,
+        Model::Job,
+        "1",
+        json!({"remote_id": "1", "name": "Dev"}),
+    );
+    let other = write(
+        &i,
+        Model::Job,
+        "2",
+        json!({"remote_id": "2", "name": "Ops"}),
+    );
+    let result = store
+        .apply_batch(&i.id, Some(run1), at(1), vec![v1.clone(), other.clone()])
+        .await
+        .unwrap();
+    assert_eq!(
+        result,
+        BatchResult {
+            inserted: 2,
+            changed: vec![0, 1],
+            ..BatchResult::default()
+        }
+    );
+    let first = store
+        .get_by_remote_ids(&i.id, Model::Job, &["1".into()])
+        .await
+        .unwrap();
+    assert_eq!(first[0].changed_at, at(1));
+    assert_eq!(first[0].id, v1.id);
+    let seq = first[0].seq;
+
+    // Identical content: nothing changes but the "seen" mark.
+    let run2 = store.start_run(&i.id, SyncMode::Full, at(2)).await.unwrap();
+    let result = store
+        .apply_batch(&i.id, Some(run2), at(3), vec![v1.clone()])
+        .await
+        .unwrap();
+    assert_eq!((result.unchanged, result.changed.len()), (1, 0));
+    let same = store
+        .get_by_ids(&i.id, Model::Job, std::slice::from_ref(&v1.id))
+        .await
+        .unwrap();
+    assert_eq!(same[0].changed_at, at(1));
+
+    // Different content: changed_at moves, seq does not.
+    let v2 = write(
+        &i,
+        Model::Job,
+        "1",
+        json!({"remote_id": "1", "name": "Senior Dev"}),
+    );
+    let result = store
+        .apply_batch(&i.id, Some(run2), at(4), vec![v2])
+        .await
+        .unwrap();
+    assert_eq!((result.updated, result.changed.clone()), (1, vec![0]));
+    let updated = store
+        .get_by_ids(&i.id, Model::Job, std::slice::from_ref(&v1.id))
+        .await
+        .unwrap();
+    assert_eq!(updated[0].changed_at, at(4));
+    assert_eq!(updated[0].seq, seq);
+    assert_eq!(updated[0].document["name"], "Senior Dev");
+
+    // Job 2 was not seen by run 2: marked deleted, which is a change.
+    let deleted = store
+        .mark_unseen_deleted(&i.id, Model::Job, run2, at(5))
+        .await
+        .unwrap();
+    assert_eq!(deleted.len(), 1);
+    assert_eq!(deleted[0].remote_id, "2");
+    assert_eq!(deleted[0].remote_deleted_at, Some(at(5)));
+    assert_eq!(deleted[0].changed_at, at(5));
+    assert_eq!(remote_ids(store, &query(&i, Model::Job)).await, vec!["1"]);
+    let mut with_deleted = query(&i, Model::Job);
+    with_deleted.include_deleted = true;
+    assert_eq!(remote_ids(store, &with_deleted).await, vec!["1", "2"]);
+    // Marking again does nothing.
+    assert!(
+        store
+            .mark_unseen_deleted(&i.id, Model::Job, run2, at(6))
+            .await
+            .unwrap()
+            .is_empty()
+    );
+
+    // Reappearing with identical content is an undeletion and a change; the id is kept.
+    let run3 = store.start_run(&i.id, SyncMode::Full, at(7)).await.unwrap();
+    let result = store
+        .apply_batch(&i.id, Some(run3), at(8), vec![other.clone()])
+        .await
+        .unwrap();
+    assert_eq!((result.undeleted, result.changed.clone()), (1, vec![0]));
+    let back = store
+        .get_by_remote_ids(&i.id, Model::Job, &["2".into()])
+        .await
+        .unwrap();
+    assert_eq!(back[0].remote_deleted_at, None);
+    assert_eq!(back[0].changed_at, at(8));
+    assert_eq!(back[0].id, other.id);
+}
+
+#[tokio::test]
+async fn records_written_outside_the_run_after_it_started_are_not_deleted() {
+    let f = fixture();
+    let i = env_and_integration(&f.store).await;
+    let store = &f.store;
+    let old_run = store.start_run(&i.id, SyncMode::Full, at(0)).await.unwrap();
+    store
+        .apply_batch(
+            &i.id,
+            Some(old_run),
+            at(1),
+            vec![write(&i, Model::Application, "gone", json!({"x": 1}))],
+        )
+        .await
+        .unwrap();
+    let run = store
+        .start_run(&i.id, SyncMode::Full, at(10))
+        .await
+        .unwrap();
+    // Created through the API while the run enumerates.
+    store
+        .apply_batch(
+            &i.id,
+            None,
+            at(11),
+            vec![write(&i, Model::Application, "created", json!({"x": 2}))],
+        )
+        .await
+        .unwrap();
+    let deleted = store
+        .mark_unseen_deleted(&i.id, Model::Application, run, at(12))
+        .await
+        .unwrap();
+    let deleted: Vec<_> = deleted.into_iter().map(|r| r.remote_id).collect();
+    assert_eq!(deleted, vec!["gone"]);
+    // An unknown run is refused rather than treated as "saw nothing".
+    assert!(matches!(
+        store
+            .mark_unseen_deleted(&i.id, Model::Job, RunId(9_999), at(13))
+            .await,
+        Err(StoreError::RunNotFound(9_999))
+    ));
+}
+
+#[tokio::test]
+async fn keyset_pages_stay_stable_while_records_change() {
+    let f = fixture();
+    let i = env_and_integration(&f.store).await;
+    let store = &f.store;
+    let initial: Vec<_> = (0..10)
+        .map(|n| write(&i, Model::Candidate, &format!("c{n}"), json!({"n": n})))
+        .collect();
+    store
+        .apply_batch(&i.id, None, at(0), initial)
+        .await
+        .unwrap();
+
+    let mut q = query(&i, Model::Candidate);
+    q.limit = 4;
+    let mut seen = Vec::new();
+    let mut page_number = 0;
+    loop {
+        let page = store.list_records(&q).await.unwrap();
+        if page.is_empty() {
+            break;
+        }
+        seen.extend(page.iter().map(|r| r.remote_id.clone()));
+        q.after_seq = page.last().map(|r| r.seq);
+        page_number += 1;
+        if page_number == 1 {
+            // Between pages: update a record already served and one not yet served, add one.
+            store
+                .apply_batch(
+                    &i.id,
+                    None,
+                    at(1),
+                    vec![
+                        write(&i, Model::Candidate, "c0", json!({"n": 100})),
+                        write(&i, Model::Candidate, "c7", json!({"n": 700})),
+                        write(&i, Model::Candidate, "c10", json!({"n": 10})),
+                    ],
+                )
+                .await
+                .unwrap();
+        }
+    }
+    let expected: Vec<String> = (0..=10).map(|n| format!("c{n}")).collect();
+    assert_eq!(seen, expected);
+    assert_eq!(page_number, 3);
+}
+
+#[tokio::test]
+async fn list_filters_combine_with_and() {
+    let f = fixture();
+    let i = env_and_integration(&f.store).await;
+    let store = &f.store;
+    let mut a = write(
+        &i,
+        Model::Candidate,
+        "a",
+        json!({"first_name": "Ada", "status": "ACTIVE", "tag_remote_ids": ["t1", "t2"],
+               "email_addresses": [{"email_address": "Ada@Example.com", "type": "PERSONAL"}]}),
+    );
+    a.remote_created_at = Some(at(-100));
+    let mut b = write(
+        &i,
+        Model::Candidate,
+        "b",
+        json!({"first_name": "Bob", "status": "HIRED", "tag_remote_ids": ["t3"],
+               "email_addresses": [{"email_address": "bob@example.com", "type": null}]}),
+    );
+    b.remote_created_at = Some(at(100));
+    let c = write(
+        &i,
+        Model::Candidate,
+        "c",
+        json!({"first_name": "Cyd", "status": "ACTIVE", "tag_remote_ids": [],
+               "email_addresses": []}),
+    );
+    let result = store
+        .apply_batch(&i.id, None, at(0), vec![a.clone(), b, c])
+        .await
+        .unwrap();
+    assert_eq!(result.inserted, 3);
+
+    let filtered = |filters: Vec<JsonFilter>| {
+        let mut q = query(&i, Model::Candidate);
+        q.json_filters = filters;
+        q
+    };
+    let status_in = JsonFilter {
+        path: "$.status".into(),
+        op: JsonFilterOp::In(vec!["ACTIVE".into(), "REJECTED".into()]),
+    };
+    assert_eq!(
+        remote_ids(store, &filtered(vec![status_in.clone()])).await,
+        vec!["a", "c"]
+    );
+    let name_contains = JsonFilter {
+        path: "$.first_name".into(),
+        op: JsonFilterOp::ContainsCaseInsensitive("Y".into()),
+    };
+    assert_eq!(
+        remote_ids(store, &filtered(vec![status_in.clone(), name_contains])).await,
+        vec!["c"]
+    );
+    let name_equals = JsonFilter {
+        path: "$.first_name".into(),
+        op: JsonFilterOp::EqualsCaseInsensitive("bob".into()),
+    };
+    assert_eq!(
+        remote_ids(store, &filtered(vec![name_equals])).await,
+        vec!["b"]
+    );
+    let email = JsonFilter {
+        path: "$.email_addresses".into(),
+        op: JsonFilterOp::ArrayContainsAny {
+            item_key: Some("email_address".into()),
+            values: vec!["ada@example.COM".into(), "nobody@example.com".into()],
+            case_insensitive: true,
+        },
+    };
+    assert_eq!(remote_ids(store, &filtered(vec![email])).await, vec!["a"]);
+    let tags = JsonFilter {
+        path: "$.tag_remote_ids".into(),
+        op: JsonFilterOp::ArrayContainsAny {
+            item_key: None,
+            values: vec!["t2".into(), "t3".into()],
+            case_insensitive: false,
+        },
+    };
+    assert_eq!(
+        remote_ids(store, &filtered(vec![tags])).await,
+        vec!["a", "b"]
+    );
+
+    let mut q = query(&i, Model::Candidate);
+    q.ids = Some(vec![a.id.clone()]);
+    q.remote_ids = Some(vec!["a".into(), "b".into()]);
+    assert_eq!(remote_ids(store, &q).await, vec!["a"]);
+
+    let mut q = query(&i, Model::Candidate);
+    q.remote_created_after = Some(at(0));
+    assert_eq!(remote_ids(store, &q).await, vec!["b"]);
+
+    let mut q = query(&i, Model::Candidate);
+    q.restrict_to_remote_ids = Some(vec!["c".into()]);
+    assert_eq!(remote_ids(store, &q).await, vec!["c"]);
+
+    // updated_after matches the record's own change or a relation touch.
+    store
+        .apply_batch(
+            &i.id,
+            None,
+            at(10),
+            vec![write(
+                &i,
+                Model::Candidate,
+                "b",
+                json!({"first_name": "Bobby"}),
+            )],
+        )
+        .await
+        .unwrap();
+    let touched = store
+        .touch_relations(&i.id, Model::Candidate, &["c".into(), "zz".into()], at(11))
+        .await
+        .unwrap();
+    assert_eq!(touched, 1);
+    let mut q = query(&i, Model::Candidate);
+    q.updated_after = Some(at(5));
+    assert_eq!(remote_ids(store, &q).await, vec!["b", "c"]);
+    q.updated_after = Some(at(10));
+    assert_eq!(remote_ids(store, &q).await, vec!["c"]);
+
+    // Other models and other integrations see nothing of it.
+    assert!(
+        remote_ids(store, &query(&i, Model::Application))
+            .await
+            .is_empty()
+    );
+    let env = store.create_environment("Other").await.unwrap();
+    let other = integration(store, &env.id).await;
+    assert!(
+        remote_ids(store, &query(&other, Model::Candidate))
+            .await
+            .is_empty()
+    );
+
+    let found = store
+        .find_by_json_in(
+            &i.id,
+            Model::Candidate,
+            "$.status",
+            &["ACTIVE".into()],
+            false,
+        )
+        .await
+        .unwrap();
+    assert_eq!(found.len(), 2);
+    assert_eq!(
+        store
+            .known_remote_ids(&i.id, Model::Candidate, false)
+            .await
+            .unwrap(),
+        vec!["a", "b", "c"]
+    );
+}
+
+#[tokio::test]
+async fn tracked_applications_restrict_candidates_and_applications() {
+    let f = fixture();
+    let i = env_and_integration(&f.store).await;
+    let store = &f.store;
+    store
+        .apply_batch(
+            &i.id,
+            None,
+            at(0),
+            vec![
+                write(&i, Model::Candidate, "c1", json!({})),
+                write(&i, Model::Candidate, "c2", json!({})),
+                write(
+                    &i,
+                    Model::Application,
+                    "a1",
+                    json!({"candidate_remote_id": "c1"}),
+                ),
+                write(
+                    &i,
+                    Model::Application,
+                    "a2",
+                    json!({"candidate_remote_id": "c2"}),
+                ),
+            ],
+        )
+        .await
+        .unwrap();
+    // Imported with only the job known; the candidate is filled in later.
+    store
+        .track_application(
+            &i.id,
+            TrackedApplication {
+                application_remote_id: "a1".into(),
+                candidate_remote_id: None,
+                job_remote_id: Some("j1".into()),
+            },
+            at(1),
+        )
+        .await
+        .unwrap();
+    let mut candidates = query(&i, Model::Candidate);
+    candidates.restrict_to_tracked = Some(TrackedRestriction::Candidates);
+    assert!(remote_ids(store, &candidates).await.is_empty());
+    store
+        .track_application(
+            &i.id,
+            TrackedApplication {
+                application_remote_id: "a1".into(),
+                candidate_remote_id: Some("c1".into()),
+                job_remote_id: None,
+            },
+            at(2),
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        store.tracked_applications(&i.id).await.unwrap(),
+        vec![TrackedApplication {
+            application_remote_id: "a1".into(),
+            candidate_remote_id: Some("c1".into()),
+            job_remote_id: Some("j1".into()),
+        }]
+    );
+    assert_eq!(remote_ids(store, &candidates).await, vec!["c1"]);
+    let mut applications = query(&i, Model::Application);
+    applications.restrict_to_tracked = Some(TrackedRestriction::Applications);
+    assert_eq!(remote_ids(store, &applications).await, vec!["a1"]);
+}
+
+#[tokio::test]
+async fn runs_are_recorded_and_state_is_kept() {
+    let f = fixture();
+    let i = env_and_integration(&f.store).await;
+    let store = &f.store;
+    assert!(!store.has_completed_sync(&i.id).await.unwrap());
+    let failed = store.start_run(&i.id, SyncMode::Full, at(0)).await.unwrap();
+    store
+        .finish_run(
+            failed,
+            RunOutcome {
+                status: RunStatus::Failed,
+                finished_at: at(1),
+                counts: BTreeMap::new(),
+                requests: Some(3),
+                error: Some("provider unavailable".into()),
+            },
+        )
+        .await
+        .unwrap();
+    assert!(!store.has_completed_sync(&i.id).await.unwrap());
+    let ok = store
+        .start_run(&i.id, SyncMode::Delta, at(2))
+        .await
+        .unwrap();
+    let counts = BTreeMap::from([(
+        "job".to_owned(),
+        ModelCounts {
+            inserted: 2,
+            deleted: 1,
+            ..ModelCounts::default()
+        },
+    )]);
+    store
+        .finish_run(
+            ok,
+            RunOutcome {
+                status: RunStatus::Succeeded,
+                finished_at: at(3),
+                counts: counts.clone(),
+                requests: None,
+                error: None,
+            },
+        )
+        .await
+        .unwrap();
+    assert!(store.has_completed_sync(&i.id).await.unwrap());
+    let dangling = store.start_run(&i.id, SyncMode::Full, at(4)).await.unwrap();
+    assert_eq!(store.fail_interrupted_runs(at(5)).await.unwrap(), 1);
+
+    let runs = store.last_runs(&i.id, 10).await.unwrap();
+    assert_eq!(
+        runs.iter().map(|r| (r.id, r.status)).collect::<Vec<_>>(),
+        vec![
+            (dangling, RunStatus::Failed),
+            (ok, RunStatus::Succeeded),
+            (failed, RunStatus::Failed)
+        ]
+    );
+    assert_eq!(runs[1].counts, counts);
+    assert_eq!(runs[1].mode, SyncMode::Delta);
+    assert_eq!(runs[1].finished_at, Some(at(3)));
+    assert_eq!(runs[2].requests, Some(3));
+    assert_eq!(runs[2].error.as_deref(), Some("provider unavailable"));
+    assert_eq!(store.last_runs(&i.id, 1).await.unwrap().len(), 1);
+
+    assert_eq!(store.load_sync_state(&i.id).await.unwrap(), None);
+    store
+        .save_sync_state(&i.id, &json!({"cursor": 5}))
+        .await
+        .unwrap();
+    assert_eq!(
+        store.load_sync_state(&i.id).await.unwrap(),
+        Some(json!({"cursor": 5}))
+    );
+}
+
+#[tokio::test]
+async fn removing_an_integration_removes_its_data() {
+    let f = fixture();
+    let i = env_and_integration(&f.store).await;
+    let store = &f.store;
+    store
+        .apply_batch(
+            &i.id,
+            None,
+            at(0),
+            vec![write(&i, Model::Job, "1", json!({}))],
+        )
+        .await
+        .unwrap();
+    store.start_run(&i.id, SyncMode::Full, at(0)).await.unwrap();
+    assert!(
+        store
+            .remove_integration(&i.environment_id, &i.id)
+            .await
+            .unwrap()
+    );
+    assert!(remote_ids(store, &query(&i, Model::Job)).await.is_empty());
+    assert!(store.last_runs(&i.id, 5).await.unwrap().is_empty());
+    let raw = rusqlite::Connection::open(&f.path).unwrap();
+    let rows: i64 = raw
+        .query_row("SELECT count(*) FROM records", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(rows, 0);
+}
+
+#[tokio::test]
+async fn corrupt_rows_are_reported_not_panicked_on() {
+    let f = fixture();
+    let i = env_and_integration(&f.store).await;
+    f.store
+        .apply_batch(
+            &i.id,
+            None,
+            at(0),
+            vec![write(&i, Model::Job, "1", json!({}))],
+        )
+        .await
+        .unwrap();
+    let raw = rusqlite::Connection::open(&f.path).unwrap();
+    raw.execute("UPDATE records SET document = 'not json'", [])
+        .unwrap();
+    let err = f
+        .store
+        .list_records(&query(&i, Model::Job))
+        .await
+        .unwrap_err();
+    assert!(matches!(err, StoreError::Corrupt(_)), "{err}");
+}
+
+#[tokio::test]
+async fn in_memory_store_works_without_read_connections() {
+    let store = SqliteStore::open_in_memory(SecretKey::generate()).unwrap();
+    let i = env_and_integration(&store).await;
+    store
+        .apply_batch(
+            &i.id,
+            None,
+            at(0),
+            vec![write(&i, Model::Tag, "t", json!({"name": "x"}))],
+        )
+        .await
+        .unwrap();
+    assert_eq!(remote_ids(&store, &query(&i, Model::Tag)).await, vec!["t"]);
+}

@@ -1,0 +1,434 @@
+//! [`SyncEngine`]: runs one connector sync against the store.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::Duration;
+
+use atsbridge_connector::{
+    Clock, Connector, ConnectorError, Context, ErrorKind, SyncScope, SystemClock,
+};
+use atsbridge_schema::{Model, Timestamp};
+use atsbridge_store::{
+    Integration, IntegrationId, ModelCounts, RunId, RunOutcome, RunStatus, Store, StoreError,
+    SyncMode,
+};
+use tokio::sync::mpsc::UnboundedSender;
+use tokio_util::sync::CancellationToken;
+use tracing::Instrument as _;
+
+use crate::error::SyncError;
+use crate::progress::SyncProgress;
+use crate::relations::{ChangedRecord, touch_parents};
+use crate::sink::EngineSink;
+
+/// Tunables of the engine.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct EngineConfig {
+    /// Records written per store transaction.
+    pub batch_size: usize,
+    /// Longest time pushed records wait in the buffer before they are written (so a slow
+    /// fan-out connector's records become visible during the run).
+    pub flush_interval: Duration,
+}
+
+impl Default for EngineConfig {
+    fn default() -> Self {
+        Self {
+            batch_size: 500,
+            flush_interval: Duration::from_secs(2),
+        }
+    }
+}
+
+/// What a successful run did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SyncSummary {
+    /// The run.
+    pub run_id: RunId,
+    /// The integration.
+    pub integration_id: IntegrationId,
+    /// Full or delta (after the connector's capabilities were applied).
+    pub mode: SyncMode,
+    /// Counts per model (only models the connector pushed or completed).
+    pub counts: BTreeMap<Model, ModelCounts>,
+    /// Models the connector enumerated completely (deletions were reconciled for them).
+    pub complete_models: BTreeSet<Model>,
+    /// Provider requests, when the connector reports them (not yet part of the SDK).
+    pub requests: Option<u64>,
+    /// Wall time of the run.
+    pub duration: Duration,
+}
+
+/// Runs syncs: builds the scope, hands the connector a sink that writes to the store, and
+/// reconciles deletions after complete enumerations. At most one run per integration at a
+/// time (per engine).
+pub struct SyncEngine {
+    store: Arc<dyn Store>,
+    clock: Arc<dyn Clock>,
+    config: EngineConfig,
+    running: Mutex<HashSet<IntegrationId>>,
+}
+
+impl std::fmt::Debug for SyncEngine {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SyncEngine")
+            .field("config", &self.config)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Removes the integration from the running set when the run ends, however it ends.
+struct RunningGuard<'a> {
+    running: &'a Mutex<HashSet<IntegrationId>>,
+    integration_id: IntegrationId,
+}
+
+impl Drop for RunningGuard<'_> {
+    fn drop(&mut self) {
+        self.running
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .remove(&self.integration_id);
+    }
+}
+
+impl SyncEngine {
+    /// An engine over `store` with the system clock and default tunables.
+    pub fn new(store: Arc<dyn Store>) -> Self {
+        Self {
+            store,
+            clock: Arc::new(SystemClock),
+            config: EngineConfig::default(),
+            running: Mutex::new(HashSet::new()),
+        }
+    }
+
+    /// Replaces the clock that stamps `changed_at`, `remote_deleted_at` and run times.
+    #[must_use]
+    pub fn with_clock(mut self, clock: Arc<dyn Clock>) -> Self {
+        self.clock = clock;
+        self
+    }
+
+    /// Replaces the tunables.
+    #[must_use]
+    pub fn with_config(mut self, config: EngineConfig) -> Self {
+        self.config = config;
+        self
+    }
+
+    /// The store the engine writes to.
+    pub fn store(&self) -> &Arc<dyn Store> {
+        &self.store
+    }
+
+    /// Whether a run of the integration is in progress.
+    pub fn is_running(&self, integration_id: &IntegrationId) -> bool {
+        self.running
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .contains(integration_id)
+    }
+
+    fn now(&self) -> Timestamp {
+        Timestamp::from(self.clock.now())
+    }
+
+    fn claim(&self, integration_id: &IntegrationId) -> Result<RunningGuard<'_>, SyncError> {
+        let mut running = self.running.lock().unwrap_or_else(PoisonError::into_inner);
+        if !running.insert(integration_id.clone()) {
+            return Err(SyncError::AlreadyRunning(integration_id.clone()));
+        }
+        Ok(RunningGuard {
+            running: &self.running,
+            integration_id: integration_id.clone(),
+        })
+    }
+
+    /// Runs one sync of `integration` with `connector` (which callers wrap in a
+    /// `GuardedConnector`).
+    ///
+    /// Deletions are marked only for models the connector marked complete, and only when the
+    /// connector returned `Ok` and the run was not cancelled. A failed or cancelled run is
+    /// recorded as such and deletes nothing; what it wrote stays (it is real data).
+    pub async fn run(
+        &self,
+        integration: &Integration,
+        connector: Arc<dyn Connector>,
+        mode: SyncMode,
+        cancel: CancellationToken,
+        progress: Option<UnboundedSender<SyncProgress>>,
+    ) -> Result<SyncSummary, SyncError> {
+        let _guard = self.claim(&integration.id)?;
+        let span = tracing::info_span!(
+            "sync_run",
+            integration_id = %integration.id,
+            tool = %integration.tool,
+            mode = mode.as_str()
+        );
+        self.run_claimed(integration, connector, mode, cancel, progress)
+            .instrument(span)
+            .await
+    }
+
+    async fn build_scope(
+        &self,
+        integration: &Integration,
+        connector: &dyn Connector,
+        mode: SyncMode,
+    ) -> Result<
+        (
+            SyncScope,
+            HashMap<String, atsbridge_store::TrackedApplication>,
+        ),
+        SyncError,
+    > {
+        let coverage = connector.coverage();
+        let mut scope = SyncScope::full_all_models();
+        scope.mode = match mode {
+            SyncMode::Delta if coverage.capabilities.delta_sync => {
+                atsbridge_connector::SyncMode::Delta
+            }
+            _ => atsbridge_connector::SyncMode::Full,
+        };
+        scope.previous_state = self.store.load_sync_state(&integration.id).await?;
+        if coverage.capabilities.refresh_known_ids {
+            for model in Model::ALL {
+                let ids = self
+                    .store
+                    .known_remote_ids(&integration.id, model, false)
+                    .await?;
+                if !ids.is_empty() {
+                    scope
+                        .known_remote_ids
+                        .insert(model, ids.into_iter().collect());
+                }
+            }
+        }
+        let mut incomplete = HashMap::new();
+        if integration.settings.sync_only_created_applications {
+            let tracked = self.store.tracked_applications(&integration.id).await?;
+            let mut set = BTreeSet::new();
+            for application in tracked {
+                if application.candidate_remote_id.is_none() || application.job_remote_id.is_none()
+                {
+                    incomplete.insert(
+                        application.application_remote_id.clone(),
+                        application.clone(),
+                    );
+                }
+                match &application.candidate_remote_id {
+                    Some(candidate) => {
+                        set.insert(atsbridge_connector::TrackedApplication {
+                            application_remote_id: application.application_remote_id.clone(),
+                            candidate_remote_id: candidate.clone(),
+                            job_remote_id: application.job_remote_id.clone(),
+                        });
+                    }
+                    None => tracing::warn!(
+                        application_remote_id = %application.application_remote_id,
+                        "tracked application without a candidate id is not passed to the connector"
+                    ),
+                }
+            }
+            scope.tracked_applications = Some(set);
+        }
+        Ok((scope, incomplete))
+    }
+
+    async fn run_claimed(
+        &self,
+        integration: &Integration,
+        connector: Arc<dyn Connector>,
+        requested_mode: SyncMode,
+        cancel: CancellationToken,
+        progress: Option<UnboundedSender<SyncProgress>>,
+    ) -> Result<SyncSummary, SyncError> {
+        let started = tokio::time::Instant::now();
+        let (scope, incomplete_tracked) = self
+            .build_scope(integration, connector.as_ref(), requested_mode)
+            .await?;
+        let mode = match scope.mode {
+            atsbridge_connector::SyncMode::Full => SyncMode::Full,
+            atsbridge_connector::SyncMode::Delta => SyncMode::Delta,
+        };
+        let run_id = self
+            .store
+            .start_run(&integration.id, mode, self.now())
+            .await?;
+        send(
+            &progress,
+            SyncProgress::Started {
+                integration_id: integration.id.clone(),
+                run_id,
+                mode,
+            },
+        );
+        tracing::info!(%run_id, "sync run started");
+
+        let ctx = Context::new(integration.id.as_str())
+            .with_settings(atsbridge_connector::IntegrationSettings {
+                sync_only_created_applications: integration.settings.sync_only_created_applications,
+                default_source_name: integration.settings.default_source_name.clone(),
+            })
+            .with_clock(Arc::clone(&self.clock))
+            .with_cancellation(cancel.clone());
+        let mut sink = EngineSink {
+            store: Arc::clone(&self.store),
+            integration_id: integration.id.clone(),
+            run_id,
+            clock: Arc::clone(&self.clock),
+            batch_size: self.config.batch_size.max(1),
+            flush_interval: self.config.flush_interval,
+            progress: progress.clone(),
+            incomplete_tracked,
+            buffer: Vec::new(),
+            buffered_since: None,
+            counts: BTreeMap::new(),
+            complete: BTreeSet::new(),
+            state: None,
+            store_error: None,
+        };
+
+        let connector_result = tokio::select! {
+            result = connector.sync(&ctx, &scope, &mut sink) => result,
+            () = cancel.cancelled() => Err(ConnectorError::cancelled()),
+        };
+        // What was read is real data even when the run failed later: write it.
+        if sink.store_error.is_none()
+            && let Err(error) = sink.flush().await
+        {
+            sink.store_error = Some(error);
+        }
+
+        let outcome = if let Some(error) = sink.store_error.take() {
+            Err(RunFailure::Store(error))
+        } else {
+            match connector_result {
+                Ok(()) if cancel.is_cancelled() => Err(RunFailure::Cancelled),
+                Ok(()) => {
+                    self.reconcile(integration, run_id, &mut sink, &progress)
+                        .await
+                }
+                Err(error) if *error.kind() == ErrorKind::Cancelled => Err(RunFailure::Cancelled),
+                Err(error) => Err(RunFailure::Connector(error)),
+            }
+        };
+
+        let counts_by_name: BTreeMap<String, ModelCounts> = sink
+            .counts
+            .iter()
+            .map(|(model, counts)| (model.as_str().to_owned(), *counts))
+            .collect();
+        let (status, error_message) = match &outcome {
+            Ok(()) => (RunStatus::Succeeded, None),
+            Err(RunFailure::Cancelled) => (RunStatus::Cancelled, Some("cancelled".to_owned())),
+            Err(failure) => (RunStatus::Failed, Some(failure.to_string())),
+        };
+        self.store
+            .finish_run(
+                run_id,
+                RunOutcome {
+                    status,
+                    finished_at: self.now(),
+                    counts: counts_by_name,
+                    requests: None,
+                    error: error_message.clone(),
+                },
+            )
+            .await?;
+
+        match outcome {
+            Ok(()) => {
+                let summary = SyncSummary {
+                    run_id,
+                    integration_id: integration.id.clone(),
+                    mode,
+                    counts: sink.counts,
+                    complete_models: sink.complete,
+                    requests: None,
+                    duration: started.elapsed(),
+                };
+                tracing::info!(%run_id, counts = ?summary.counts, "sync run succeeded");
+                send(&progress, SyncProgress::Finished(summary.clone()));
+                Ok(summary)
+            }
+            Err(failure) => {
+                let message = error_message.unwrap_or_default();
+                tracing::warn!(%run_id, status = status.as_str(), error = %message, "sync run did not succeed");
+                send(
+                    &progress,
+                    SyncProgress::Failed {
+                        run_id,
+                        status,
+                        message,
+                    },
+                );
+                Err(match failure {
+                    RunFailure::Cancelled => SyncError::Cancelled { run_id },
+                    RunFailure::Store(error) => SyncError::Store(error),
+                    RunFailure::Connector(source) => SyncError::Connector { run_id, source },
+                })
+            }
+        }
+    }
+
+    /// After a successful run: marks deletions in completely enumerated models, touches the
+    /// parents of deleted records, and keeps the connector's state.
+    async fn reconcile(
+        &self,
+        integration: &Integration,
+        run_id: RunId,
+        sink: &mut EngineSink,
+        progress: &Option<UnboundedSender<SyncProgress>>,
+    ) -> Result<(), RunFailure> {
+        for model in sink.complete.clone() {
+            let now = self.now();
+            let deleted = self
+                .store
+                .mark_unseen_deleted(&integration.id, model, run_id, now)
+                .await?;
+            let changed: Vec<ChangedRecord<'_>> = deleted
+                .iter()
+                .map(|record| ChangedRecord {
+                    model,
+                    remote_id: &record.remote_id,
+                    document: &record.document,
+                })
+                .collect();
+            touch_parents(self.store.as_ref(), &integration.id, &changed, now).await?;
+            let count = deleted.len() as u64;
+            sink.counts.entry(model).or_default().deleted += count;
+            send(
+                progress,
+                SyncProgress::ModelComplete {
+                    run_id,
+                    model,
+                    deleted: count,
+                },
+            );
+        }
+        if let Some(state) = sink.state.take() {
+            self.store.save_sync_state(&integration.id, &state).await?;
+        }
+        Ok(())
+    }
+}
+
+/// Why a run did not succeed (internal; mapped to [`SyncError`]).
+#[derive(Debug, thiserror::Error)]
+enum RunFailure {
+    #[error("cancelled")]
+    Cancelled,
+    #[error("store error: {0}")]
+    Store(#[from] StoreError),
+    #[error("{0}")]
+    Connector(ConnectorError),
+}
+
+fn send(progress: &Option<UnboundedSender<SyncProgress>>, event: SyncProgress) {
+    if let Some(progress) = progress {
+        // A closed receiver only means nobody listens any more.
+        let _ = progress.send(event);
+    }
+}

@@ -1,0 +1,210 @@
+//! The [`RecordSink`] the engine hands to a connector: mints ids, hashes, batches and writes.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::sync::Arc;
+use std::time::Duration;
+
+use async_trait::async_trait;
+use atsbridge_connector::{Clock, ConnectorError, RecordSink};
+use atsbridge_schema::record::UnifiedRecord;
+use atsbridge_schema::{KomboId, Model, Timestamp};
+use atsbridge_store::{
+    IntegrationId, ModelCounts, RecordWrite, RunId, Store, StoreError, TrackedApplication,
+};
+use serde_json::Value;
+use tokio::sync::mpsc::UnboundedSender;
+use tokio::time::Instant;
+
+use crate::hash::content_hash;
+use crate::progress::SyncProgress;
+use crate::relations::{ChangedRecord, touch_parents};
+
+/// Writes pushed records to the store in batches, counting what happened per model.
+pub(crate) struct EngineSink {
+    pub(crate) store: Arc<dyn Store>,
+    pub(crate) integration_id: IntegrationId,
+    pub(crate) run_id: RunId,
+    pub(crate) clock: Arc<dyn Clock>,
+    pub(crate) batch_size: usize,
+    pub(crate) flush_interval: Duration,
+    pub(crate) progress: Option<UnboundedSender<SyncProgress>>,
+    /// Tracked applications whose candidate or job id is still unknown, by application id.
+    pub(crate) incomplete_tracked: HashMap<String, TrackedApplication>,
+    pub(crate) buffer: Vec<RecordWrite>,
+    pub(crate) buffered_since: Option<Instant>,
+    pub(crate) counts: BTreeMap<Model, ModelCounts>,
+    pub(crate) complete: BTreeSet<Model>,
+    pub(crate) state: Option<Value>,
+    /// The first store failure; it ends the run as failed.
+    pub(crate) store_error: Option<StoreError>,
+}
+
+impl EngineSink {
+    pub(crate) fn now(&self) -> Timestamp {
+        Timestamp::from(self.clock.now())
+    }
+
+    /// Writes everything buffered, one transaction per model.
+    pub(crate) async fn flush(&mut self) -> Result<(), StoreError> {
+        self.buffered_since = None;
+        if self.buffer.is_empty() {
+            return Ok(());
+        }
+        let mut by_model: BTreeMap<Model, Vec<RecordWrite>> = BTreeMap::new();
+        for write in std::mem::take(&mut self.buffer) {
+            by_model.entry(write.model).or_default().push(write);
+        }
+        for (model, writes) in by_model {
+            let now = self.now();
+            let result = self
+                .store
+                .apply_batch(&self.integration_id, Some(self.run_id), now, writes.clone())
+                .await?;
+            self.counts.entry(model).or_default().add_batch(&result);
+            let changed: Vec<ChangedRecord<'_>> = result
+                .changed
+                .iter()
+                .filter_map(|&index| writes.get(index))
+                .map(|write| ChangedRecord {
+                    model,
+                    remote_id: &write.remote_id,
+                    document: &write.document,
+                })
+                .collect();
+            touch_parents(self.store.as_ref(), &self.integration_id, &changed, now).await?;
+            if model == Model::Application {
+                self.complete_tracked(&writes, now).await?;
+            }
+            if let Some(progress) = &self.progress {
+                // A closed receiver only means nobody listens any more.
+                let _ = progress.send(SyncProgress::BatchWritten {
+                    run_id: self.run_id,
+                    model,
+                    records: writes.len(),
+                    changed: result.changed.len(),
+                });
+            }
+        }
+        Ok(())
+    }
+
+    /// Fills in candidate / job ids of tracked applications that were imported without them.
+    async fn complete_tracked(
+        &mut self,
+        writes: &[RecordWrite],
+        now: Timestamp,
+    ) -> Result<(), StoreError> {
+        if self.incomplete_tracked.is_empty() {
+            return Ok(());
+        }
+        for write in writes {
+            let Some(tracked) = self.incomplete_tracked.get(&write.remote_id) else {
+                continue;
+            };
+            let field = |key: &str| {
+                write
+                    .document
+                    .get(key)
+                    .and_then(Value::as_str)
+                    .map(str::to_owned)
+            };
+            let completed = TrackedApplication {
+                application_remote_id: tracked.application_remote_id.clone(),
+                candidate_remote_id: tracked
+                    .candidate_remote_id
+                    .clone()
+                    .or_else(|| field("candidate_remote_id")),
+                job_remote_id: tracked
+                    .job_remote_id
+                    .clone()
+                    .or_else(|| field("job_remote_id")),
+            };
+            if completed != *tracked {
+                self.store
+                    .track_application(&self.integration_id, completed, now)
+                    .await?;
+                self.incomplete_tracked.remove(&write.remote_id);
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Turns a connector record into the store write the engine makes of it: Kombo id, document,
+/// canonical content hash and `remote_created_at`.
+///
+/// The server uses it too when it stores records created through the API, so that the next
+/// sync sees identical content (and does not move `changed_at`).
+pub fn record_write(
+    integration_id: &IntegrationId,
+    record: &UnifiedRecord,
+) -> Result<RecordWrite, StoreError> {
+    let model = record.model();
+    let remote_id = record.remote_id().to_owned();
+    let document = record_document(record)?;
+    let remote_created_at = document
+        .get("remote_created_at")
+        .and_then(Value::as_str)
+        .and_then(|text| Timestamp::parse_flexible(text).ok());
+    Ok(RecordWrite {
+        model,
+        id: KomboId::derive(integration_id.as_str(), model, &remote_id),
+        remote_id,
+        content_hash: content_hash(&document),
+        document,
+        remote_created_at,
+    })
+}
+
+/// The JSON document of a record: the record type itself, without the model tag.
+pub fn record_document(record: &UnifiedRecord) -> Result<Value, StoreError> {
+    let tagged = serde_json::to_value(record).map_err(|source| StoreError::Serialize {
+        what: "record",
+        source,
+    })?;
+    match tagged {
+        Value::Object(mut map) => map.remove("record").ok_or_else(|| {
+            StoreError::Corrupt("a serialized record has no `record` member".into())
+        }),
+        _ => Err(StoreError::Corrupt(
+            "a record did not serialize to an object".into(),
+        )),
+    }
+}
+
+#[async_trait]
+impl RecordSink for EngineSink {
+    async fn push(&mut self, batch: Vec<UnifiedRecord>) -> Result<(), ConnectorError> {
+        if self.store_error.is_some() {
+            return Err(ConnectorError::provider_unavailable(
+                "the store failed earlier in this run",
+            ));
+        }
+        for record in &batch {
+            match record_write(&self.integration_id, record) {
+                Ok(write) => self.buffer.push(write),
+                Err(error) => {
+                    let message = error.to_string();
+                    self.store_error = Some(error);
+                    return Err(ConnectorError::provider_unavailable(message));
+                }
+            }
+        }
+        let since = *self.buffered_since.get_or_insert_with(Instant::now);
+        let due = self.buffer.len() >= self.batch_size || since.elapsed() >= self.flush_interval;
+        if due && let Err(error) = self.flush().await {
+            let message = format!("writing to the store failed: {error}");
+            self.store_error = Some(error);
+            return Err(ConnectorError::provider_unavailable(message));
+        }
+        Ok(())
+    }
+
+    fn mark_complete(&mut self, model: Model) {
+        self.complete.insert(model);
+    }
+
+    fn set_state(&mut self, state: Value) {
+        self.state = Some(state);
+    }
+}

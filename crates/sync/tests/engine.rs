@@ -1,0 +1,681 @@
+//! Sync engine and scheduler behaviour against a fake in-memory connector.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::collections::BTreeSet;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use async_trait::async_trait;
+use atsbridge_connector::{
+    Capabilities, CheckReport, Connector, ConnectorError, ConnectorInfo, Context, Coverage,
+    DeletionDetection, Feature, FeatureCoverage, GuardedConnector, ManualClock, ModelCoverage,
+    RecordSink, SyncScope,
+};
+use atsbridge_schema::Model;
+use atsbridge_schema::record::{
+    ApplicationRecord, CandidateRecord, JobRecord, JobScreeningQuestionRecord, UnifiedRecord,
+};
+use atsbridge_store::{
+    Integration, IntegrationSettings, NewIntegration, RecordQuery, RunStatus, SecretKey,
+    SqliteStore, Store, StoredRecord, SyncMode, TrackedApplication,
+};
+use atsbridge_sync::{
+    ConnectorProvider, EngineConfig, ForceSyncOutcome, Scheduler, SyncEngine, SyncError,
+    SyncProgress,
+};
+use chrono::{DateTime, Utc};
+use tokio::sync::Semaphore;
+use tokio_util::sync::CancellationToken;
+
+/// What the fake provider currently holds, and how the next run behaves.
+#[derive(Debug, Default)]
+struct FakeState {
+    jobs: Vec<JobRecord>,
+    candidates: Vec<CandidateRecord>,
+    applications: Vec<ApplicationRecord>,
+    job_questions: Vec<JobScreeningQuestionRecord>,
+    /// Fail after pushing this many records.
+    fail_after: Option<usize>,
+    /// Fail after marking every model complete (the run as a whole still failed).
+    fail_at_end: bool,
+    scopes: Vec<SyncScope>,
+}
+
+#[derive(Debug, Default)]
+struct FakeConnector {
+    state: Mutex<FakeState>,
+    /// When set, each run waits for a permit before returning.
+    gate: Option<Arc<Semaphore>>,
+}
+
+#[async_trait]
+impl Connector for FakeConnector {
+    fn info(&self) -> ConnectorInfo {
+        ConnectorInfo::new("fake", "Fake", "In-memory test provider", "1")
+    }
+
+    fn coverage(&self) -> Coverage {
+        [
+            Model::Job,
+            Model::Candidate,
+            Model::Application,
+            Model::JobScreeningQuestion,
+        ]
+        .into_iter()
+        .fold(Coverage::new(), |coverage, model| {
+            coverage.model(ModelCoverage::new(model))
+        })
+        .feature(FeatureCoverage::new(Feature::SyncOnlyCreatedApplications))
+        .capabilities(Capabilities {
+            deletion_detection: DeletionDetection::FullScanDiff,
+            ..Capabilities::default()
+        })
+    }
+
+    async fn check(&self, _ctx: &Context) -> Result<CheckReport, ConnectorError> {
+        Ok(CheckReport::default())
+    }
+
+    async fn sync(
+        &self,
+        ctx: &Context,
+        scope: &SyncScope,
+        sink: &mut dyn RecordSink,
+    ) -> Result<(), ConnectorError> {
+        let (records, fail_after) = {
+            let mut state = self.state.lock().unwrap();
+            state.scopes.push(scope.clone());
+            let mut records: Vec<UnifiedRecord> = Vec::new();
+            records.extend(state.jobs.iter().cloned().map(UnifiedRecord::from));
+            records.extend(state.candidates.iter().cloned().map(UnifiedRecord::from));
+            records.extend(state.applications.iter().cloned().map(UnifiedRecord::from));
+            records.extend(state.job_questions.iter().cloned().map(UnifiedRecord::from));
+            (records, state.fail_after)
+        };
+        for (pushed, record) in records.into_iter().enumerate() {
+            if fail_after == Some(pushed) {
+                return Err(ConnectorError::provider_unavailable("provider went away"));
+            }
+            ctx.ensure_not_cancelled()?;
+            sink.push(vec![record]).await?;
+        }
+        if let Some(gate) = &self.gate {
+            gate.acquire().await.unwrap().forget();
+        }
+        for model in [Model::Job, Model::JobScreeningQuestion] {
+            sink.mark_complete(model);
+        }
+        if !scope.only_tracked_applications() {
+            sink.mark_complete(Model::Candidate);
+            sink.mark_complete(Model::Application);
+        }
+        sink.set_state(serde_json::json!({"runs": self.state.lock().unwrap().scopes.len()}));
+        if self.state.lock().unwrap().fail_at_end {
+            return Err(ConnectorError::provider_unavailable(
+                "failed while finishing",
+            ));
+        }
+        Ok(())
+    }
+}
+
+fn job(remote_id: &str, name: &str) -> JobRecord {
+    JobRecord {
+        remote_id: remote_id.into(),
+        name: Some(name.into()),
+        ..JobRecord::default()
+    }
+}
+
+fn candidate(remote_id: &str, first_name: &str) -> CandidateRecord {
+    CandidateRecord {
+        remote_id: remote_id.into(),
+        first_name: Some(first_name.into()),
+        ..CandidateRecord::default()
+    }
+}
+
+fn application(remote_id: &str, candidate: &str, job: &str) -> ApplicationRecord {
+    ApplicationRecord {
+        remote_id: remote_id.into(),
+        candidate_remote_id: Some(candidate.into()),
+        job_remote_id: Some(job.into()),
+        ..ApplicationRecord::default()
+    }
+}
+
+fn t(minutes: i64) -> DateTime<Utc> {
+    DateTime::from_timestamp(1_750_000_000 + minutes * 60, 0).unwrap()
+}
+
+struct Harness {
+    store: Arc<SqliteStore>,
+    clock: Arc<ManualClock>,
+    engine: SyncEngine,
+    integration: Integration,
+    fake: Arc<FakeConnector>,
+}
+
+async fn harness(sync_all: bool) -> Harness {
+    let store = Arc::new(SqliteStore::open_in_memory(SecretKey::generate()).unwrap());
+    let env = store.create_environment("Test").await.unwrap();
+    let integration = store
+        .create_integration(NewIntegration {
+            environment_id: env.id,
+            tool: "fake".into(),
+            remote_label: None,
+            credentials: serde_json::json!({}),
+            settings: IntegrationSettings {
+                sync_only_created_applications: !sync_all,
+                ..IntegrationSettings::default()
+            },
+        })
+        .await
+        .unwrap();
+    let clock = Arc::new(ManualClock::new(t(0)));
+    let engine = SyncEngine::new(store.clone())
+        .with_clock(clock.clone())
+        .with_config(EngineConfig {
+            batch_size: 2,
+            flush_interval: Duration::from_secs(60),
+        });
+    Harness {
+        store,
+        clock,
+        engine,
+        integration,
+        fake: Arc::new(FakeConnector::default()),
+    }
+}
+
+impl Harness {
+    fn guarded(&self) -> Arc<dyn Connector> {
+        Arc::new(GuardedConnector::new(self.fake.clone()))
+    }
+
+    async fn run(&self, mode: SyncMode) -> Result<atsbridge_sync::SyncSummary, SyncError> {
+        self.engine
+            .run(
+                &self.integration,
+                self.guarded(),
+                mode,
+                CancellationToken::new(),
+                None,
+            )
+            .await
+    }
+
+    async fn records(&self, model: Model) -> Vec<StoredRecord> {
+        let mut query = RecordQuery::new(self.integration.id.clone(), model, 1000);
+        query.include_deleted = true;
+        self.store.list_records(&query).await.unwrap()
+    }
+
+    async fn record(&self, model: Model, remote_id: &str) -> StoredRecord {
+        self.records(model)
+            .await
+            .into_iter()
+            .find(|r| r.remote_id == remote_id)
+            .unwrap()
+    }
+
+    fn set(&self, f: impl FnOnce(&mut FakeState)) {
+        f(&mut self.fake.state.lock().unwrap());
+    }
+}
+
+#[tokio::test]
+async fn changed_at_moves_only_on_real_changes() {
+    let h = harness(true).await;
+    h.set(|s| s.jobs = vec![job("1", "Dev"), job("2", "Ops")]);
+    let summary = h.run(SyncMode::Full).await.unwrap();
+    assert_eq!(summary.counts[&Model::Job].inserted, 2);
+    let first = h.record(Model::Job, "1").await;
+    assert_eq!(first.changed_at.as_datetime(), t(0));
+    assert_eq!(
+        first.id,
+        atsbridge_schema::KomboId::derive(h.integration.id.as_str(), Model::Job, "1")
+    );
+    assert_eq!(first.document["name"], "Dev");
+
+    h.clock.set(t(10));
+    h.set(|s| s.jobs[1].name = Some("Ops Lead".into()));
+    let summary = h.run(SyncMode::Full).await.unwrap();
+    assert_eq!(summary.counts[&Model::Job].unchanged, 1);
+    assert_eq!(summary.counts[&Model::Job].updated, 1);
+    assert_eq!(
+        h.record(Model::Job, "1").await.changed_at.as_datetime(),
+        t(0)
+    );
+    assert_eq!(
+        h.record(Model::Job, "2").await.changed_at.as_datetime(),
+        t(10)
+    );
+    assert_eq!(
+        h.store.load_sync_state(&h.integration.id).await.unwrap(),
+        Some(serde_json::json!({"runs": 2}))
+    );
+}
+
+#[tokio::test]
+async fn deletions_need_a_complete_enumeration_and_reappearance_undeletes() {
+    let h = harness(true).await;
+    h.set(|s| {
+        s.jobs = vec![job("1", "Dev"), job("2", "Ops")];
+        s.candidates = vec![candidate("c1", "Ada")];
+    });
+    h.run(SyncMode::Full).await.unwrap();
+
+    h.clock.set(t(5));
+    h.set(|s| {
+        s.jobs.remove(1);
+        s.candidates.clear();
+    });
+    let summary = h.run(SyncMode::Full).await.unwrap();
+    assert_eq!(summary.counts[&Model::Job].deleted, 1);
+    let gone = h.record(Model::Job, "2").await;
+    assert_eq!(gone.remote_deleted_at.map(|t| t.as_datetime()), Some(t(5)));
+    assert_eq!(gone.changed_at.as_datetime(), t(5));
+    assert!(
+        h.record(Model::Candidate, "c1")
+            .await
+            .remote_deleted_at
+            .is_some()
+    );
+
+    h.clock.set(t(9));
+    h.set(|s| s.jobs.push(job("2", "Ops")));
+    let summary = h.run(SyncMode::Full).await.unwrap();
+    assert_eq!(summary.counts[&Model::Job].undeleted, 1);
+    let back = h.record(Model::Job, "2").await;
+    assert_eq!(back.remote_deleted_at, None);
+    assert_eq!(back.changed_at.as_datetime(), t(9));
+    assert_eq!(back.id, gone.id);
+}
+
+#[tokio::test]
+async fn tracked_subset_runs_do_not_delete_candidates_or_applications() {
+    let h = harness(false).await;
+    h.set(|s| {
+        s.candidates = vec![candidate("c1", "Ada"), candidate("c2", "Bob")];
+        s.applications = vec![application("a1", "c1", "j1")];
+    });
+    h.run(SyncMode::Full).await.unwrap();
+    h.set(|s| {
+        s.candidates.clear();
+        s.applications.clear();
+    });
+    let summary = h.run(SyncMode::Full).await.unwrap();
+    assert!(!summary.complete_models.contains(&Model::Candidate));
+    assert!(
+        h.records(Model::Candidate)
+            .await
+            .iter()
+            .all(|r| r.remote_deleted_at.is_none())
+    );
+}
+
+#[tokio::test]
+async fn an_interrupted_run_deletes_nothing_and_the_next_run_completes() {
+    let h = harness(true).await;
+    h.set(|s| s.jobs = (1..=6).map(|n| job(&n.to_string(), "Job")).collect());
+    h.run(SyncMode::Full).await.unwrap();
+
+    // Job 6 disappears, job 1 changes, and the provider fails after three records.
+    h.clock.set(t(1));
+    h.set(|s| {
+        s.jobs.pop();
+        s.jobs[0].name = Some("Changed".into());
+        s.fail_after = Some(3);
+    });
+    let err = h.run(SyncMode::Full).await.unwrap_err();
+    assert!(matches!(err, SyncError::Connector { .. }), "{err}");
+    let jobs = h.records(Model::Job).await;
+    assert!(jobs.iter().all(|r| r.remote_deleted_at.is_none()));
+    // What was read before the failure is kept: it is real data.
+    assert_eq!(h.record(Model::Job, "1").await.document["name"], "Changed");
+    let runs = h.store.last_runs(&h.integration.id, 1).await.unwrap();
+    assert_eq!(runs[0].status, RunStatus::Failed);
+    assert!(
+        runs[0]
+            .error
+            .as_deref()
+            .unwrap()
+            .contains("provider went away")
+    );
+    // The failed run's state is not kept.
+    assert_eq!(
+        h.store.load_sync_state(&h.integration.id).await.unwrap(),
+        Some(serde_json::json!({"runs": 1}))
+    );
+
+    h.clock.set(t(2));
+    h.set(|s| s.fail_after = None);
+    let summary = h.run(SyncMode::Full).await.unwrap();
+    assert_eq!(summary.counts[&Model::Job].deleted, 1);
+    let deleted: Vec<String> = h
+        .records(Model::Job)
+        .await
+        .into_iter()
+        .filter(|r| r.remote_deleted_at.is_some())
+        .map(|r| r.remote_id)
+        .collect();
+    assert_eq!(deleted, vec!["6"]);
+}
+
+#[tokio::test]
+async fn a_failed_run_deletes_nothing_even_for_models_marked_complete() {
+    let h = harness(true).await;
+    h.set(|s| s.jobs = vec![job("1", "A"), job("2", "B")]);
+    h.run(SyncMode::Full).await.unwrap();
+    h.set(|s| {
+        s.jobs.pop();
+        s.fail_at_end = true;
+    });
+    assert!(h.run(SyncMode::Full).await.is_err());
+    assert!(
+        h.records(Model::Job)
+            .await
+            .iter()
+            .all(|r| r.remote_deleted_at.is_none())
+    );
+    h.set(|s| s.fail_at_end = false);
+    assert_eq!(
+        h.run(SyncMode::Full).await.unwrap().counts[&Model::Job].deleted,
+        1
+    );
+}
+
+#[tokio::test]
+async fn a_cancelled_run_deletes_nothing() {
+    let h = harness(true).await;
+    h.set(|s| s.jobs = vec![job("1", "A"), job("2", "B")]);
+    h.run(SyncMode::Full).await.unwrap();
+    h.set(|s| {
+        s.jobs.pop();
+    });
+    let cancel = CancellationToken::new();
+    cancel.cancel();
+    let err = h
+        .engine
+        .run(&h.integration, h.guarded(), SyncMode::Full, cancel, None)
+        .await
+        .unwrap_err();
+    assert!(matches!(err, SyncError::Cancelled { .. }), "{err}");
+    assert!(
+        h.records(Model::Job)
+            .await
+            .iter()
+            .all(|r| r.remote_deleted_at.is_none())
+    );
+    let runs = h.store.last_runs(&h.integration.id, 1).await.unwrap();
+    assert_eq!(runs[0].status, RunStatus::Cancelled);
+}
+
+#[tokio::test]
+async fn runs_of_one_integration_never_overlap() {
+    let gate = Arc::new(Semaphore::new(0));
+    let mut h = harness(true).await;
+    h.fake = Arc::new(FakeConnector {
+        gate: Some(gate.clone()),
+        ..FakeConnector::default()
+    });
+    h.set(|s| s.jobs = vec![job("1", "A")]);
+    let h = Arc::new(h);
+    let first = {
+        let h = h.clone();
+        tokio::spawn(async move { h.run(SyncMode::Full).await })
+    };
+    while !h.engine.is_running(&h.integration.id) {
+        tokio::task::yield_now().await;
+    }
+    let second = h.run(SyncMode::Delta).await.unwrap_err();
+    assert!(matches!(second, SyncError::AlreadyRunning(_)), "{second}");
+    gate.add_permits(1);
+    first.await.unwrap().unwrap();
+    assert!(!h.engine.is_running(&h.integration.id));
+    gate.add_permits(1);
+    h.run(SyncMode::Full).await.unwrap();
+    assert_eq!(h.fake.state.lock().unwrap().scopes.len(), 2);
+}
+
+#[tokio::test]
+async fn sync_only_created_applications_passes_the_tracked_set() {
+    let h = harness(false).await;
+    h.store
+        .track_application(
+            &h.integration.id,
+            TrackedApplication {
+                application_remote_id: "a1".into(),
+                candidate_remote_id: Some("c1".into()),
+                job_remote_id: None,
+            },
+            atsbridge_schema::Timestamp::from(t(0)),
+        )
+        .await
+        .unwrap();
+    h.set(|s| s.applications = vec![application("a1", "c1", "j9")]);
+    h.run(SyncMode::Full).await.unwrap();
+    let scope = h.fake.state.lock().unwrap().scopes[0].clone();
+    let tracked = scope.tracked_applications.unwrap();
+    assert_eq!(
+        tracked,
+        BTreeSet::from([atsbridge_connector::TrackedApplication {
+            application_remote_id: "a1".into(),
+            candidate_remote_id: "c1".into(),
+            job_remote_id: None,
+        }])
+    );
+    // The job id learned from the synced application completes the tracked entry.
+    assert_eq!(
+        h.store
+            .tracked_applications(&h.integration.id)
+            .await
+            .unwrap()[0]
+            .job_remote_id,
+        Some("j9".into())
+    );
+
+    let all = harness(true).await;
+    all.run(SyncMode::Full).await.unwrap();
+    assert_eq!(
+        all.fake.state.lock().unwrap().scopes[0].tracked_applications,
+        None
+    );
+}
+
+#[tokio::test]
+async fn child_changes_touch_parents_for_updated_after() {
+    let h = harness(true).await;
+    h.set(|s| {
+        s.jobs = vec![job("j1", "Dev"), job("j2", "Ops")];
+        s.candidates = vec![candidate("c1", "Ada"), candidate("c2", "Bob")];
+        s.applications = vec![application("a1", "c1", "j1"), application("a2", "c2", "j2")];
+        s.job_questions = vec![JobScreeningQuestionRecord {
+            remote_id: "j1:q1".into(),
+            job_remote_id: "j1".into(),
+            question_remote_id: "q1".into(),
+            ..JobScreeningQuestionRecord::default()
+        }];
+    });
+    h.run(SyncMode::Full).await.unwrap();
+
+    h.clock.set(t(30));
+    h.set(|s| {
+        s.applications[0].current_stage_remote_id = Some("s2".into());
+        s.candidates[1].first_name = Some("Bobby".into());
+        s.job_questions[0].required = Some(true);
+    });
+    h.run(SyncMode::Full).await.unwrap();
+
+    let updated_after = |model| {
+        let mut q = RecordQuery::new(h.integration.id.clone(), model, 100);
+        q.updated_after = Some(atsbridge_schema::Timestamp::from(t(10)));
+        q
+    };
+    let ids = |records: Vec<StoredRecord>| -> Vec<String> {
+        records.into_iter().map(|r| r.remote_id).collect()
+    };
+    // c1: its application changed; c2: changed itself.
+    assert_eq!(
+        ids(h
+            .store
+            .list_records(&updated_after(Model::Candidate))
+            .await
+            .unwrap()),
+        vec!["c1", "c2"]
+    );
+    // a1 changed itself; a2's candidate changed.
+    assert_eq!(
+        ids(h
+            .store
+            .list_records(&updated_after(Model::Application))
+            .await
+            .unwrap()),
+        vec!["a1", "a2"]
+    );
+    // j1's screening question link changed; j2 untouched.
+    assert_eq!(
+        ids(h
+            .store
+            .list_records(&updated_after(Model::Job))
+            .await
+            .unwrap()),
+        vec!["j1"]
+    );
+    // Own changed_at of touched parents did not move.
+    assert_eq!(
+        h.record(Model::Job, "j1").await.changed_at.as_datetime(),
+        t(0)
+    );
+}
+
+#[tokio::test]
+async fn progress_events_describe_the_run() {
+    let h = harness(true).await;
+    h.set(|s| s.jobs = vec![job("1", "A"), job("2", "B"), job("3", "C")]);
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+    h.engine
+        .run(
+            &h.integration,
+            h.guarded(),
+            SyncMode::Full,
+            CancellationToken::new(),
+            Some(tx),
+        )
+        .await
+        .unwrap();
+    let mut events = Vec::new();
+    while let Ok(event) = rx.try_recv() {
+        events.push(event);
+    }
+    assert!(matches!(
+        events.first(),
+        Some(SyncProgress::Started {
+            mode: SyncMode::Full,
+            ..
+        })
+    ));
+    let written: usize = events
+        .iter()
+        .filter_map(|e| match e {
+            SyncProgress::BatchWritten {
+                model: Model::Job,
+                records,
+                ..
+            } => Some(*records),
+            _ => None,
+        })
+        .sum();
+    assert_eq!(written, 3);
+    assert!(events.iter().any(|e| matches!(
+        e,
+        SyncProgress::ModelComplete {
+            model: Model::Job,
+            deleted: 0,
+            ..
+        }
+    )));
+    assert!(matches!(events.last(), Some(SyncProgress::Finished(_))));
+}
+
+/// Hands out the fake connector for every scheduled run.
+struct FakeProvider(Arc<FakeConnector>);
+
+#[async_trait]
+impl ConnectorProvider for FakeProvider {
+    async fn connector(&self, _integration: &Integration) -> Result<Arc<dyn Connector>, SyncError> {
+        Ok(Arc::new(GuardedConnector::new(self.0.clone())))
+    }
+}
+
+fn modes(fake: &FakeConnector) -> Vec<atsbridge_connector::SyncMode> {
+    fake.state
+        .lock()
+        .unwrap()
+        .scopes
+        .iter()
+        .map(|s| s.mode)
+        .collect()
+}
+
+#[tokio::test(start_paused = true)]
+async fn scheduler_runs_full_then_deltas_on_paused_time() {
+    let h = harness(true).await;
+    // The fake has no delta capability, so the guard turns deltas into full scans; the
+    // engine records the mode it really ran, which the runs table shows.
+    let engine = Arc::new(h.engine);
+    let scheduler = Scheduler::new(engine.clone(), Arc::new(FakeProvider(h.fake.clone())));
+    scheduler.start_integration(h.integration.clone());
+
+    tokio::time::sleep(Duration::from_secs(60)).await;
+    assert_eq!(modes(&h.fake).len(), 1, "initial full run");
+    tokio::time::sleep(Duration::from_secs(60 * 60)).await;
+    // Delta every 15 minutes: at 15, 30, 45 and 60 minutes.
+    assert_eq!(modes(&h.fake).len(), 5);
+    let runs = h.store.last_runs(&h.integration.id, 10).await.unwrap();
+    assert_eq!(runs.len(), 5);
+    assert!(runs.iter().all(|r| r.status == RunStatus::Succeeded));
+
+    assert_eq!(
+        scheduler
+            .force_sync(&h.integration.id, SyncMode::Full)
+            .unwrap(),
+        ForceSyncOutcome::Queued
+    );
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    assert_eq!(modes(&h.fake).len(), 6);
+    assert!(matches!(
+        scheduler.force_sync(&atsbridge_store::IntegrationId::new("nope"), SyncMode::Full),
+        Err(SyncError::UnknownIntegration(_))
+    ));
+    scheduler.shutdown().await;
+}
+
+#[tokio::test(start_paused = true)]
+async fn force_sync_during_a_run_is_coalesced() {
+    let gate = Arc::new(Semaphore::new(0));
+    let h = harness(true).await;
+    let fake = Arc::new(FakeConnector {
+        gate: Some(gate.clone()),
+        ..FakeConnector::default()
+    });
+    let engine = Arc::new(h.engine);
+    let scheduler = Scheduler::new(engine.clone(), Arc::new(FakeProvider(fake.clone())));
+    scheduler.start_integration(h.integration.clone());
+    while !engine.is_running(&h.integration.id) {
+        tokio::task::yield_now().await;
+    }
+    assert_eq!(
+        scheduler
+            .force_sync(&h.integration.id, SyncMode::Full)
+            .unwrap(),
+        ForceSyncOutcome::AlreadyQueued
+    );
+    gate.add_permits(1);
+    while engine.is_running(&h.integration.id) {
+        tokio::task::yield_now().await;
+    }
+    assert_eq!(modes(&fake).len(), 1);
+    scheduler.shutdown().await;
+}
