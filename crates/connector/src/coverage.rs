@@ -391,6 +391,11 @@ pub struct Coverage {
     pub features: Vec<FeatureCoverage>,
     /// Engine-facing flags.
     pub capabilities: Capabilities,
+    /// Models the connector syncs only to fill nested objects of declared models (e.g. tag
+    /// names for `candidates[].tags`). They are synced and stored, but not served as a list
+    /// route of their own and not listed as covered models on the coverage page.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub supporting_models: Vec<Model>,
 }
 
 impl Coverage {
@@ -449,6 +454,20 @@ impl Coverage {
     /// Whether the connector syncs `model`.
     pub fn supports_model(&self, model: Model) -> bool {
         self.model_coverage(model).is_some()
+    }
+
+    /// Whether a sync may read `model`: a declared model or a supporting one.
+    pub fn syncs_model(&self, model: Model) -> bool {
+        self.supports_model(model) || self.supporting_models.contains(&model)
+    }
+
+    /// Declares `model` as a supporting model (synced for nested objects, not served).
+    #[must_use]
+    pub fn supporting_model(mut self, model: Model) -> Self {
+        if !self.supporting_models.contains(&model) {
+            self.supporting_models.push(model);
+        }
+        self
     }
 
     /// Whether the connector performs `action`.

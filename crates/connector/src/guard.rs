@@ -64,7 +64,7 @@ impl GuardedConnector {
         let mut effective = scope.clone();
         effective
             .models
-            .retain(|model| self.coverage.supports_model(*model));
+            .retain(|model| self.coverage.syncs_model(*model));
         effective
             .known_remote_ids
             .retain(|model, _| effective.models.contains(model));
