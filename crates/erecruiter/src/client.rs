@@ -1,0 +1,510 @@
+//! The eRecruiter endpoints the connector calls, on top of the shared HTTP transport.
+//!
+//! One [`ErecruiterClient`] per integration: it owns the [`HttpClient`] (base URL
+//! `{root}/Api/`, token exchange auth hook, concurrency and rate limits, 60 s per attempt) and
+//! turns transport errors into [`ConnectorError`]s.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use atsbridge_connector::ConnectorError;
+use atsbridge_http::{
+    AuthClient, ExchangeFuture, HttpClient, HttpError, HttpErrorKind, IssuedToken, Limits,
+    ProviderRequest, ProviderResponse, Secret, TokenExchange,
+};
+use http::HeaderName;
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+
+use crate::config::ErecruiterConfig;
+use crate::wire::{
+    ApiTokenParameter, ApiTokenResponse, ApplicantCvParameter, ApplicantDocumentParameter,
+    ApplicantHistoryParameter, ApplicantPolicyParameter, ApplicantResponse,
+    ApplicationCreateParameter, ApplicationCreateResponse, ApplicationJobResponse,
+    ApplicationResponse, CustomFieldValueParameter, CustomFieldValueResponse, JobResponse,
+    JobsResponse, MandatorResponse, PolicyResponse, QuestionnaireResponse,
+};
+
+/// Provider name used in spans and errors.
+pub const PROVIDER: &str = "erecruiter";
+/// Header that carries the token.
+pub const TOKEN_HEADER: &str = "x-apitoken";
+/// Per-attempt timeout.
+pub const ATTEMPT_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// A typed value together with the raw JSON it was read from (for `remote_data`).
+#[derive(Debug, Clone)]
+pub struct WithRaw<T> {
+    /// The typed value.
+    pub value: T,
+    /// The JSON as received.
+    pub raw: Value,
+}
+
+/// Typed access to the eRecruiter API of one integration.
+#[derive(Clone, Debug)]
+pub struct ErecruiterClient {
+    http: HttpClient,
+    culture: String,
+}
+
+/// Percent-encodes one path segment (everything but unreserved characters and `@`).
+pub fn encode_segment(segment: &str) -> String {
+    let mut out = String::with_capacity(segment.len());
+    for byte in segment.bytes() {
+        match byte {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'~' | b'@' => {
+                out.push(byte as char)
+            }
+            // A lone `.` or `..` segment is refused by the transport; dots inside are fine.
+            b'.' => out.push('.'),
+            other => out.push_str(&format!("%{other:02X}")),
+        }
+    }
+    out
+}
+
+/// Converts a transport error into the connector error taxonomy.
+pub fn map_http_error(error: HttpError) -> ConnectorError {
+    let message = error.to_string();
+    let status = error.http_status().map(|s| s.as_u16());
+    let mapped = match error.kind() {
+        HttpErrorKind::Unauthenticated => ConnectorError::unauthenticated(message),
+        HttpErrorKind::PermissionDenied => ConnectorError::permission_denied(message),
+        HttpErrorKind::NotFound => ConnectorError::not_found(message),
+        HttpErrorKind::RateLimited { retry_after } => {
+            ConnectorError::rate_limited(retry_after, message)
+        }
+        HttpErrorKind::InvalidRequest | HttpErrorKind::Conflict => match status {
+            Some(code) => ConnectorError::from_provider_status(code, message),
+            None => ConnectorError::invalid_input(message),
+        },
+        HttpErrorKind::ProviderUnavailable => ConnectorError::provider_unavailable(message),
+        HttpErrorKind::ProviderError { status } => ConnectorError::provider_error(status, message),
+        HttpErrorKind::Transport => ConnectorError::transport(message),
+        HttpErrorKind::Timeout | HttpErrorKind::Deadline => ConnectorError::timeout(message),
+        HttpErrorKind::Decode => ConnectorError::provider_error(status.unwrap_or(200), message),
+        HttpErrorKind::Config => ConnectorError::config(message),
+        _ => ConnectorError::transport(message),
+    };
+    let mapped = mapped.with_provider(PROVIDER);
+    let mapped = match (error.method(), error.path()) {
+        (Some(method), Some(path)) => mapped.with_request(method.as_str(), path),
+        _ => mapped,
+    };
+    match status {
+        Some(code) => mapped.with_provider_status(code),
+        None => mapped,
+    }
+}
+
+fn decode<T: DeserializeOwned>(raw: &Value, what: &str) -> Result<T, ConnectorError> {
+    serde_json::from_value(raw.clone()).map_err(|e| {
+        ConnectorError::provider_error(200, format!("eRecruiter sent an unreadable {what}: {e}"))
+            .with_provider(PROVIDER)
+    })
+}
+
+fn not_found_as_none<T>(result: Result<T, ConnectorError>) -> Result<Option<T>, ConnectorError> {
+    match result {
+        Ok(value) => Ok(Some(value)),
+        Err(e) if matches!(e.kind(), atsbridge_connector::ErrorKind::NotFound) => Ok(None),
+        Err(e) => Err(e),
+    }
+}
+
+/// Builds the token exchange hook: `POST Api` with key, mandator and client info.
+fn token_exchange(
+    config: &ErecruiterConfig,
+) -> impl Fn(AuthClient) -> ExchangeFuture + Send + Sync + 'static {
+    let key = Secret::new(config.api_key.expose());
+    let mandator_id = config.mandator_id;
+    let client_info = config.client_info.clone();
+    move |client: AuthClient| {
+        let key = key.clone();
+        let client_info = client_info.clone();
+        Box::pin(async move {
+            let body = ApiTokenParameter {
+                key: key.expose(),
+                mandator_id,
+                client_info: &client_info,
+            };
+            let response: ApiTokenResponse = client
+                .send_json(ProviderRequest::post("").json(&body))
+                .await?;
+            if response.token.trim().is_empty() {
+                return Err(HttpError::decode(
+                    "the token exchange answered without a token",
+                ));
+            }
+            Ok(IssuedToken {
+                header_name: HeaderName::from_static(TOKEN_HEADER),
+                value: Secret::new(response.token),
+                expires_at: response.expires,
+            })
+        }) as ExchangeFuture
+    }
+}
+
+impl ErecruiterClient {
+    /// Builds the client for a validated config.
+    pub fn new(config: &ErecruiterConfig) -> Result<Self, ConnectorError> {
+        let auth =
+            TokenExchange::new(token_exchange(config)).refresh_before(Duration::from_secs(300));
+        let http = HttpClient::builder(config.api_base_url())
+            .provider(PROVIDER)
+            .auth(Arc::new(auth))
+            .attempt_timeout(ATTEMPT_TIMEOUT)
+            .limits(Limits {
+                max_concurrency: config.max_concurrent_requests.get() as usize,
+                requests_per_second: Some(f64::from(config.requests_per_second.get())),
+            })
+            .build()
+            .map_err(map_http_error)?;
+        Ok(Self {
+            http,
+            culture: config.culture.clone(),
+        })
+    }
+
+    /// The underlying transport (passthrough uses it directly).
+    pub fn http(&self) -> &HttpClient {
+        &self.http
+    }
+
+    /// Sends a request and maps errors.
+    pub async fn send(&self, request: ProviderRequest) -> Result<ProviderResponse, ConnectorError> {
+        self.http.send(request).await.map_err(map_http_error)
+    }
+
+    async fn get_raw(&self, request: ProviderRequest) -> Result<Value, ConnectorError> {
+        let response = self.send(request).await?;
+        if response.body.is_empty() {
+            return Ok(Value::Null);
+        }
+        response.json::<Value>().map_err(map_http_error)
+    }
+
+    async fn call<T: DeserializeOwned>(
+        &self,
+        request: ProviderRequest,
+        what: &str,
+    ) -> Result<T, ConnectorError> {
+        let raw = self.get_raw(request).await?;
+        decode(&raw, what)
+    }
+
+    fn with_culture(&self, request: ProviderRequest) -> ProviderRequest {
+        request.query("culture", self.culture.clone())
+    }
+
+    /// `GET Api/Ping`: answers whether the token is accepted.
+    pub async fn ping(&self) -> Result<String, ConnectorError> {
+        let response = self.send(ProviderRequest::get("Ping")).await?;
+        Ok(response.text())
+    }
+
+    /// `GET Api/PublishedJobs`: the published jobs with their raw JSON.
+    pub async fn published_jobs(&self) -> Result<Vec<WithRaw<JobResponse>>, ConnectorError> {
+        let raw = self
+            .get_raw(self.with_culture(ProviderRequest::get("PublishedJobs").query("channel", "")))
+            .await?;
+        let typed: JobsResponse = decode(&raw, "job list")?;
+        let raws = raw
+            .get("Jobs")
+            .and_then(Value::as_array)
+            .cloned()
+            .unwrap_or_default();
+        Ok(typed
+            .jobs
+            .into_iter()
+            .zip(raws)
+            .map(|(value, raw)| WithRaw { value, raw })
+            .collect())
+    }
+
+    /// `GET Api/Job/{id}`; `None` when the job no longer exists.
+    pub async fn job(&self, job_id: i64) -> Result<Option<WithRaw<JobResponse>>, ConnectorError> {
+        let raw = not_found_as_none(
+            self.get_raw(self.with_culture(ProviderRequest::get(format!("Job/{job_id}"))))
+                .await,
+        )?;
+        raw.map(|raw| {
+            Ok(WithRaw {
+                value: decode(&raw, "job")?,
+                raw,
+            })
+        })
+        .transpose()
+    }
+
+    /// `GET Api/Questionnaire/ByJob/{jobId}`; `None` when the job has none.
+    pub async fn questionnaire_by_job(
+        &self,
+        job_id: i64,
+    ) -> Result<Option<QuestionnaireResponse>, ConnectorError> {
+        let raw = not_found_as_none(
+            self.get_raw(self.with_culture(ProviderRequest::get(format!(
+                "Questionnaire/ByJob/{job_id}"
+            ))))
+            .await,
+        )?;
+        match raw {
+            None | Some(Value::Null) => Ok(None),
+            Some(raw) => Ok(Some(decode(&raw, "questionnaire")?)),
+        }
+    }
+
+    /// `GET Api/Applications/ByJob/{jobId}`: the job's open applications (empty when the job
+    /// is gone).
+    pub async fn applications_by_job(
+        &self,
+        job_id: i64,
+    ) -> Result<Vec<ApplicationJobResponse>, ConnectorError> {
+        let result = self
+            .call::<Option<Vec<ApplicationJobResponse>>>(
+                ProviderRequest::get(format!("Applications/ByJob/{job_id}")),
+                "application list",
+            )
+            .await;
+        Ok(not_found_as_none(result)?.flatten().unwrap_or_default())
+    }
+
+    /// `GET Api/Applications/{applicantId}`: every application of an applicant; `None` when
+    /// the applicant is gone.
+    pub async fn applications_of_applicant(
+        &self,
+        applicant_id: i64,
+    ) -> Result<Option<Vec<WithRaw<ApplicationResponse>>>, ConnectorError> {
+        let raw = not_found_as_none(
+            self.get_raw(
+                self.with_culture(ProviderRequest::get(format!("Applications/{applicant_id}"))),
+            )
+            .await,
+        )?;
+        let Some(raw) = raw else { return Ok(None) };
+        let items = raw.as_array().cloned().unwrap_or_default();
+        items
+            .into_iter()
+            .map(|raw| {
+                Ok(WithRaw {
+                    value: decode(&raw, "application")?,
+                    raw,
+                })
+            })
+            .collect::<Result<Vec<_>, _>>()
+            .map(Some)
+    }
+
+    /// `GET Api/Applicant/{id}`; `None` when the applicant is gone.
+    pub async fn applicant(
+        &self,
+        applicant_id: i64,
+    ) -> Result<Option<WithRaw<ApplicantResponse>>, ConnectorError> {
+        let raw = not_found_as_none(
+            self.get_raw(ProviderRequest::get(format!("Applicant/{applicant_id}")))
+                .await,
+        )?;
+        raw.map(|raw| {
+            Ok(WithRaw {
+                value: decode(&raw, "applicant")?,
+                raw,
+            })
+        })
+        .transpose()
+    }
+
+    /// `GET Api/Applicant/CustomFields/{applicantId}` (only fields with a value).
+    pub async fn applicant_custom_fields(
+        &self,
+        applicant_id: i64,
+    ) -> Result<Vec<CustomFieldValueResponse>, ConnectorError> {
+        let result = self
+            .call::<Option<Vec<CustomFieldValueResponse>>>(
+                ProviderRequest::get(format!("Applicant/CustomFields/{applicant_id}")),
+                "custom field list",
+            )
+            .await;
+        Ok(not_found_as_none(result)?.flatten().unwrap_or_default())
+    }
+
+    /// `GET Api/Applicants/ByEmail/{email}`.
+    pub async fn applicants_by_email(
+        &self,
+        email: &str,
+    ) -> Result<Vec<ApplicantResponse>, ConnectorError> {
+        let result = self
+            .call::<Option<Vec<ApplicantResponse>>>(
+                ProviderRequest::get(format!("Applicants/ByEmail/{}", encode_segment(email))),
+                "applicant list",
+            )
+            .await;
+        Ok(not_found_as_none(result)?.flatten().unwrap_or_default())
+    }
+
+    /// `PUT Api/Applicant`: creates an applicant without sending e-mails.
+    pub async fn create_applicant<B: Serialize + ?Sized>(
+        &self,
+        body: &B,
+    ) -> Result<WithRaw<ApplicantResponse>, ConnectorError> {
+        let raw = self
+            .get_raw(
+                ProviderRequest::put("Applicant")
+                    .query("sendRegistrationEmail", "false")
+                    .json(body),
+            )
+            .await?;
+        Ok(WithRaw {
+            value: decode(&raw, "applicant")?,
+            raw,
+        })
+    }
+
+    /// `POST Api/Applicant/{id}` with a complete applicant body.
+    pub async fn update_applicant(
+        &self,
+        applicant_id: i64,
+        body: &Value,
+    ) -> Result<WithRaw<ApplicantResponse>, ConnectorError> {
+        let raw = self
+            .get_raw(
+                ProviderRequest::post(format!("Applicant/{applicant_id}"))
+                    .json(body)
+                    .mark_retry_safe(),
+            )
+            .await?;
+        Ok(WithRaw {
+            value: decode(&raw, "applicant")?,
+            raw,
+        })
+    }
+
+    /// `PUT Api/Application`: creates an application without sending e-mails.
+    pub async fn create_application(
+        &self,
+        body: &ApplicationCreateParameter,
+    ) -> Result<ApplicationCreateResponse, ConnectorError> {
+        self.call(
+            ProviderRequest::put("Application")
+                .query("sendApplicationEmail", "false")
+                .json(body),
+            "application result",
+        )
+        .await
+    }
+
+    async fn put_ignoring_answer<B: Serialize + ?Sized>(
+        &self,
+        path: String,
+        body: &B,
+    ) -> Result<(), ConnectorError> {
+        self.send(ProviderRequest::put(path).json(body))
+            .await
+            .map(|_| ())
+    }
+
+    /// `PUT Api/Applicant/Document/{applicantId}`.
+    pub async fn add_document(
+        &self,
+        applicant_id: i64,
+        body: &ApplicantDocumentParameter,
+    ) -> Result<(), ConnectorError> {
+        self.put_ignoring_answer(format!("Applicant/Document/{applicant_id}"), body)
+            .await
+    }
+
+    /// `PUT Api/Applicant/Cv/{applicantId}`.
+    pub async fn put_cv(
+        &self,
+        applicant_id: i64,
+        body: &ApplicantCvParameter,
+    ) -> Result<(), ConnectorError> {
+        self.put_ignoring_answer(format!("Applicant/Cv/{applicant_id}"), body)
+            .await
+    }
+
+    /// `PUT Api/Applicant/History/{applicantId}`.
+    pub async fn add_history(
+        &self,
+        applicant_id: i64,
+        body: &ApplicantHistoryParameter,
+    ) -> Result<(), ConnectorError> {
+        self.put_ignoring_answer(format!("Applicant/History/{applicant_id}"), body)
+            .await
+    }
+
+    /// `POST Api/Applicant/{applicantId}/CustomField`.
+    pub async fn set_custom_field(
+        &self,
+        applicant_id: i64,
+        body: &CustomFieldValueParameter,
+    ) -> Result<(), ConnectorError> {
+        self.send(
+            ProviderRequest::post(format!("Applicant/{applicant_id}/CustomField"))
+                .json(body)
+                .mark_retry_safe(),
+        )
+        .await
+        .map(|_| ())
+    }
+
+    /// `GET Api/Policies`: the current policies.
+    pub async fn policies(&self) -> Result<Vec<PolicyResponse>, ConnectorError> {
+        let list: Option<Vec<PolicyResponse>> = self
+            .call(
+                self.with_culture(ProviderRequest::get("Policies").query("portal", "")),
+                "policy list",
+            )
+            .await?;
+        Ok(list.unwrap_or_default())
+    }
+
+    /// `PUT Api/Applicant/{applicantId}/Policies/{policyId}`.
+    pub async fn accept_policy(
+        &self,
+        applicant_id: i64,
+        policy_id: i64,
+        body: &ApplicantPolicyParameter,
+    ) -> Result<(), ConnectorError> {
+        self.put_ignoring_answer(
+            format!("Applicant/{applicant_id}/Policies/{policy_id}"),
+            body,
+        )
+        .await
+    }
+
+    /// `GET Api/Mandator` (only the lists the connector needs are kept).
+    pub async fn mandator(&self) -> Result<MandatorResponse, ConnectorError> {
+        self.call(ProviderRequest::get("Mandator"), "mandator")
+            .await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn segments_are_encoded() {
+        assert_eq!(
+            encode_segment("jane.doe+x@example.com"),
+            "jane.doe%2Bx@example.com"
+        );
+        assert_eq!(encode_segment("a/b?c"), "a%2Fb%3Fc");
+        assert_eq!(encode_segment("zoë"), "zo%C3%AB");
+    }
+
+    #[test]
+    fn http_errors_keep_their_meaning() {
+        let e = map_http_error(HttpError::new(HttpErrorKind::NotFound, "gone"));
+        assert!(matches!(e.kind(), atsbridge_connector::ErrorKind::NotFound));
+        let e = map_http_error(HttpError::new(HttpErrorKind::Unauthenticated, "no"));
+        assert!(matches!(
+            e.kind(),
+            atsbridge_connector::ErrorKind::Unauthenticated
+        ));
+        let e = map_http_error(HttpError::new(HttpErrorKind::Timeout, "slow"));
+        assert!(matches!(e.kind(), atsbridge_connector::ErrorKind::Timeout));
+    }
+}

@@ -1,0 +1,336 @@
+//! The [`Connector`] implementation and its factory.
+
+use std::sync::Arc;
+
+use async_trait::async_trait;
+use atsbridge_connector::{
+    ActionOutcome, ApplicationAttachmentInput, ApplicationResultLinkInput,
+    CandidateAttachmentInput, CandidateResultLinkInput, CandidateTagInput, CheckReport, Connector,
+    ConnectorError, ConnectorFactory, ConnectorInfo, Context, Coverage, CreateApplicationInput,
+    CreateCandidateInput, CreatedApplication, CreatedCandidate, CredentialField, ModelAccess,
+    PassthroughCall, PassthroughResult, RecordSink, SyncScope,
+};
+use atsbridge_schema::Model;
+use tracing::Instrument as _;
+
+use crate::actions::{self, CreateRequest, parse_remote_id};
+use crate::client::ErecruiterClient;
+use crate::config::ErecruiterConfig;
+use crate::{coverage, passthrough, sync};
+
+/// The eRecruiter connector of one integration; owns its HTTP client.
+#[derive(Debug, Clone)]
+pub struct ErecruiterConnector {
+    config: Arc<ErecruiterConfig>,
+    client: ErecruiterClient,
+}
+
+impl ErecruiterConnector {
+    /// Builds the connector (and its HTTP client) from a validated config.
+    pub fn new(config: ErecruiterConfig) -> Result<Self, ConnectorError> {
+        let client = ErecruiterClient::new(&config)?;
+        Ok(Self {
+            config: Arc::new(config),
+            client,
+        })
+    }
+
+    /// Parses, validates and builds from the integration's config JSON.
+    pub fn from_json(config: &serde_json::Value) -> Result<Self, ConnectorError> {
+        let config = ErecruiterConfig::from_json(config)
+            .map_err(|e| ConnectorError::config(e.to_string()))?;
+        Self::new(config)
+    }
+
+    /// The validated config.
+    pub fn config(&self) -> &ErecruiterConfig {
+        &self.config
+    }
+
+    /// The typed eRecruiter client.
+    pub fn client(&self) -> &ErecruiterClient {
+        &self.client
+    }
+
+    fn concurrency(&self) -> usize {
+        self.config.max_concurrent_requests.get() as usize
+    }
+
+    fn created_by(&self, ctx: &Context) -> String {
+        ctx.settings()
+            .default_source_name
+            .clone()
+            .or_else(|| self.config.default_source_name.clone())
+            .unwrap_or_else(|| "atsbridge".to_owned())
+    }
+
+    fn source_name(&self, ctx: &Context, given: Option<String>) -> Option<String> {
+        given
+            .filter(|s| !s.trim().is_empty())
+            .or_else(|| ctx.settings().default_source_name.clone())
+            .or_else(|| self.config.default_source_name.clone())
+    }
+}
+
+#[async_trait]
+impl Connector for ErecruiterConnector {
+    fn info(&self) -> ConnectorInfo {
+        coverage::info()
+    }
+
+    fn coverage(&self) -> Coverage {
+        coverage::coverage()
+    }
+
+    async fn check(&self, ctx: &Context) -> Result<CheckReport, ConnectorError> {
+        ctx.ensure_not_cancelled()?;
+        // Ping needs no token; a first authenticated call proves the key and mandator work.
+        self.client.ping().await?;
+        let mut report = CheckReport::default();
+        let jobs = self.client.published_jobs().await;
+        let job_access = access(&jobs);
+        for model in [
+            Model::Job,
+            Model::ScreeningQuestion,
+            Model::JobScreeningQuestion,
+        ] {
+            report = report.with(model, job_access.clone());
+        }
+        if let Err(error) = &jobs
+            && matches!(
+                error.kind(),
+                atsbridge_connector::ErrorKind::Unauthenticated
+            )
+        {
+            return Err(jobs
+                .err()
+                .unwrap_or_else(|| ConnectorError::unauthenticated("rejected")));
+        }
+        let applicants = match jobs.ok().and_then(|j| j.into_iter().next()) {
+            Some(job) => access(&self.client.applications_by_job(job.value.id).await),
+            None => ModelAccess::Unknown {
+                reason: "no published job to probe applications with".into(),
+            },
+        };
+        for model in [Model::Candidate, Model::Application] {
+            report = report.with(model, applicants.clone());
+        }
+        report = report.with(Model::ApplicationStage, ModelAccess::Granted);
+        Ok(report)
+    }
+
+    async fn sync(
+        &self,
+        ctx: &Context,
+        scope: &SyncScope,
+        sink: &mut dyn RecordSink,
+    ) -> Result<(), ConnectorError> {
+        let span = tracing::info_span!("erecruiter_sync", integration = ctx.integration_id());
+        sync::run(&self.client, self.concurrency(), ctx, scope, sink)
+            .instrument(span)
+            .await
+    }
+
+    async fn create_candidate(
+        &self,
+        ctx: &Context,
+        input: CreateCandidateInput,
+    ) -> Result<CreatedCandidate, ConnectorError> {
+        let source = self.source_name(ctx, input.source_name.clone());
+        let created = actions::create(
+            &self.client,
+            &self.config,
+            ctx,
+            CreateRequest {
+                job_remote_id: &input.job_remote_id,
+                candidate: &input.body.candidate,
+                answers: &input.screening_answers,
+                attachments: &input.attachments,
+                source_name: source.as_deref(),
+                gdpr_consent: input.body.gdpr_consent.as_ref(),
+            },
+        )
+        .await?;
+        Ok(CreatedCandidate {
+            candidate: created.candidate,
+            applications: vec![created.application],
+            related: created.related,
+            warnings: created.warnings,
+        })
+    }
+
+    async fn create_application(
+        &self,
+        ctx: &Context,
+        input: CreateApplicationInput,
+    ) -> Result<CreatedApplication, ConnectorError> {
+        let source = self.source_name(ctx, input.source_name.clone());
+        let created = actions::create(
+            &self.client,
+            &self.config,
+            ctx,
+            CreateRequest {
+                job_remote_id: &input.job_remote_id,
+                candidate: &input.body.candidate,
+                answers: &input.screening_answers,
+                attachments: &input.attachments,
+                source_name: source.as_deref(),
+                gdpr_consent: input.body.gdpr_consent.as_ref(),
+            },
+        )
+        .await?;
+        Ok(CreatedApplication {
+            candidate: created.candidate,
+            application: created.application,
+            related: created.related,
+            warnings: created.warnings,
+        })
+    }
+
+    async fn add_candidate_tag(
+        &self,
+        _ctx: &Context,
+        input: CandidateTagInput,
+    ) -> Result<ActionOutcome, ConnectorError> {
+        actions::change_tag(
+            &self.client,
+            &input.candidate_remote_id,
+            &input.tag_name,
+            true,
+        )
+        .await
+    }
+
+    async fn remove_candidate_tag(
+        &self,
+        _ctx: &Context,
+        input: CandidateTagInput,
+    ) -> Result<ActionOutcome, ConnectorError> {
+        actions::change_tag(
+            &self.client,
+            &input.candidate_remote_id,
+            &input.tag_name,
+            false,
+        )
+        .await
+    }
+
+    async fn add_candidate_attachment(
+        &self,
+        _ctx: &Context,
+        input: CandidateAttachmentInput,
+    ) -> Result<ActionOutcome, ConnectorError> {
+        let applicant_id = parse_remote_id("candidate", &input.candidate_remote_id)?;
+        actions::add_attachment(&self.client, &self.config, applicant_id, &input.attachment)
+            .await?;
+        Ok(ActionOutcome::default())
+    }
+
+    async fn add_application_attachment(
+        &self,
+        _ctx: &Context,
+        input: ApplicationAttachmentInput,
+    ) -> Result<ActionOutcome, ConnectorError> {
+        let candidate = input.candidate_remote_id.as_deref().ok_or_else(|| {
+            ConnectorError::invalid_input(
+                "the application's candidate is unknown; sync the application first",
+            )
+        })?;
+        let applicant_id = parse_remote_id("candidate", candidate)?;
+        actions::add_attachment(&self.client, &self.config, applicant_id, &input.attachment)
+            .await?;
+        Ok(ActionOutcome {
+            records: Vec::new(),
+            warnings: vec![format!(
+                "eRecruiter stores files on the candidate: `{}` was attached to candidate {applicant_id}, not to application {}",
+                input.attachment.name, input.application_remote_id
+            )],
+        })
+    }
+
+    async fn add_candidate_result_link(
+        &self,
+        ctx: &Context,
+        input: CandidateResultLinkInput,
+    ) -> Result<ActionOutcome, ConnectorError> {
+        let applicant_id = parse_remote_id("candidate", &input.candidate_remote_id)?;
+        let history = actions::result_link_history(&input.link, None, &self.created_by(ctx));
+        self.client.add_history(applicant_id, &history).await?;
+        Ok(ActionOutcome::default())
+    }
+
+    async fn add_application_result_link(
+        &self,
+        ctx: &Context,
+        input: ApplicationResultLinkInput,
+    ) -> Result<ActionOutcome, ConnectorError> {
+        let application_id = parse_remote_id("application", &input.application_remote_id)?;
+        let candidate = input.candidate_remote_id.as_deref().ok_or_else(|| {
+            ConnectorError::invalid_input(
+                "the application's candidate is unknown; sync the application first",
+            )
+        })?;
+        let applicant_id = parse_remote_id("candidate", candidate)?;
+        let job_id =
+            actions::job_of_application(&self.client, applicant_id, application_id).await?;
+        let history =
+            actions::result_link_history(&input.link, Some(job_id), &self.created_by(ctx));
+        self.client.add_history(applicant_id, &history).await?;
+        Ok(ActionOutcome::default())
+    }
+
+    async fn passthrough(
+        &self,
+        ctx: &Context,
+        call: PassthroughCall,
+    ) -> Result<PassthroughResult, ConnectorError> {
+        ctx.ensure_not_cancelled()?;
+        passthrough::execute(&self.client, call).await
+    }
+}
+
+fn access<T>(result: &Result<T, ConnectorError>) -> ModelAccess {
+    match result {
+        Ok(_) => ModelAccess::Granted,
+        Err(e)
+            if matches!(
+                e.kind(),
+                atsbridge_connector::ErrorKind::PermissionDenied
+                    | atsbridge_connector::ErrorKind::Unauthenticated
+            ) =>
+        {
+            ModelAccess::Denied {
+                reason: e.message().to_owned(),
+            }
+        }
+        Err(e) => ModelAccess::Unknown {
+            reason: e.message().to_owned(),
+        },
+    }
+}
+
+/// Builds [`ErecruiterConnector`]s from integration config.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ErecruiterFactory;
+
+impl ConnectorFactory for ErecruiterFactory {
+    fn slug(&self) -> &'static str {
+        coverage::SLUG
+    }
+
+    fn info(&self) -> ConnectorInfo {
+        coverage::info()
+    }
+
+    fn coverage(&self) -> Coverage {
+        coverage::coverage()
+    }
+
+    fn credential_fields(&self) -> Vec<CredentialField> {
+        coverage::credential_fields()
+    }
+
+    fn build(&self, config: &serde_json::Value) -> Result<Arc<dyn Connector>, ConnectorError> {
+        Ok(Arc::new(ErecruiterConnector::from_json(config)?))
+    }
+}

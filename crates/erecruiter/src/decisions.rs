@@ -1,0 +1,132 @@
+//! Decisions this connector takes where eRecruiter's public material is silent.
+//!
+//! Each entry names the open question, what the connector does, and why. The numbering follows
+//! the list of unknowns in the team's eRecruiter research notes (§10) so reviewers can match them.
+//!
+//! 1. **Closed and unpublished jobs.** Only `PublishedJobs` enumerates jobs. Every job id ever
+//!    seen is kept in the sync state (and taken from `SyncScope::known_remote_ids`); ids that
+//!    left the published list are re-read once per run with `GET Api/Job/{id}`. A 404 there
+//!    means the job is gone: it is not pushed, and since jobs are marked complete only when
+//!    every request succeeded, the engine then marks it deleted. Status mapping: Open → `OPEN`,
+//!    Draft → `DRAFT`, Engaged (filled) → `CLOSED`, Cancelled → `ARCHIVED`, Repositioned →
+//!    `OPEN` (the job was re-advertised); unknown ordinals pass through as `Other(n)` text.
+//!
+//! 2. **Applications that left the open set.** `Applications/ByJob` lists only open
+//!    applications. Every applicant id ever seen is kept in the sync state and re-read with
+//!    `Applications/{applicantId}`, so an application that was rejected or accepted still
+//!    receives its final workflow group instead of disappearing. Applications of an applicant
+//!    come from `Applications/{applicantId}` (one request per applicant, never per
+//!    application); `ByJob` only supplies the applicant ids.
+//!
+//! 3. **Application stages.** eRecruiter has no endpoint that lists workflow statuses, and the
+//!    localized `Status` text changes with the culture and with the tenant's configuration. The
+//!    stages are therefore the seven fixed `WorkflowStatusGroup` values, with stable remote ids
+//!    `0`..`6` and English names (None, New, Internal, Proposed, External, Rejected, Accepted).
+//!    They are emitted on every sync without a request. An application's `current_stage` is its
+//!    group; the localized status text is kept in the application's `remote_data`.
+//!    Outcome: Rejected → `DECLINED`, Accepted → `HIRED`, any other group → `PENDING`.
+//!
+//! 4. **Incremental sync.** There is no modified-since filter, so every run enumerates all
+//!    resources; the engine's content hash decides what changed. Delta runs behave like full
+//!    runs, which also means deletions are detected on every complete run.
+//!
+//! 5. **Rate limits.** Unknown upstream. Defaults: at most 5 requests in flight and 10 per
+//!    second per integration (config `max_concurrent_requests`, `requests_per_second`); the
+//!    transport retries 429/503 with backoff; each attempt has a 60 s timeout.
+//!
+//! 6. **Token lifetime.** The token is renewed 5 minutes before its `Expires` and once after
+//!    any 401 (then the request is retried once).
+//!
+//! 7. **Applicant update semantics.** `POST Api/Applicant/{id}` is treated as a full replace.
+//!    Tag changes and answer-driven profile changes read the applicant as raw JSON, change only
+//!    the affected members, remove the read-only members of `ApplicantResponse`, and send
+//!    everything else back unchanged (including members this connector does not know).
+//!
+//! 8. **Enums on input.** Integers are sent; on input integers, numeric strings and C# member
+//!    names are accepted, and unknown ordinals are kept.
+//!
+//! 9. **Source (Referrer).** The request's `source.name`, else the integration's
+//!    `default_source_name`, is written as `Referrer` on the created application and on a newly
+//!    created applicant. An existing applicant's source is never overwritten. The value is not
+//!    validated against the mandator's list before sending; eRecruiter's answer decides.
+//!
+//! 10. **Attachment types.** `CV` → `PUT Api/Applicant/Cv/{id}` (single CV slot).
+//!     `COVER_LETTER` and `OTHER` → `PUT Api/Applicant/Document/{id}` with a document type
+//!     chosen from the mandator's `ApplicantDocumentTypes`: for cover letters the first type
+//!     that mentions "cover"/"anschreiben"/"motivation"; otherwise `default_document_type` from
+//!     the config, else the first configured type. Documents belong to the applicant; the
+//!     "attachment to application" action stores it on the application's applicant and reports
+//!     a warning saying so.
+//!
+//! 11. **Result links.** There is no native concept. A result link becomes a history entry
+//!     (`PUT Api/Applicant/History/{applicantId}`, type Manual) whose subject is the label and
+//!     whose body holds the URL followed by one `key: value` line per attribute (attribute keys
+//!     get the request's `custom_field_name_prefix`). The application variant also sets the
+//!     entry's `JobId`.
+//!
+//! 12. **Tags.** Tags are free strings on the applicant. Add is case-insensitive idempotent
+//!     (an existing tag with other casing is kept as is); remove drops every case-insensitive
+//!     match and succeeds when none exists. Each distinct tag text is also emitted as a tag
+//!     record whose remote id is the text itself.
+//!
+//! 13. **Screening questions.** Questions come from `Questionnaire/ByJob/{jobId}` for jobs with
+//!     `HasQuestionnaire`. Remote id: the item's `Id` when present, else
+//!     `{questionnaireId}:{index}`. Formats: custom fields by their field type (multi-line text
+//!     → TEXT/MULTI_LINE, single-line → TEXT/SINGLE_LINE, checkbox → BOOLEAN, dropdown →
+//!     SINGLE_SELECT, checkbox list → MULTI_SELECT, date → DATE, HTML → INFORMATION), Salary →
+//!     NUMBER, BeginDate → DATE, WillingToMove → BOOLEAN, self/job description → TEXT
+//!     multi-line, Location/Referrer/travelling → TEXT single-line, MilitaryService and
+//!     EmploymentType → selects with fixed options, ApplicantDocument → FILE, headlines →
+//!     INFORMATION, everything else (languages, knowledge, education, experience, regions, job
+//!     profiles) → UNKNOWN with the raw item. Option remote ids are the option texts (eRecruiter
+//!     identifies dropdown values by text) or, for the fixed selects, the enum names.
+//!     eRecruiter questionnaires have no preconditions, so `precondition_*` stay empty.
+//!     Answers are written per type: custom fields through `POST Api/Applicant/{id}/CustomField`
+//!     (checkbox as `true`/`false`, checkbox list as `Values`, dates in the short date pattern of
+//!     the configured culture), profile questions as members of the applicant, FILE answers as
+//!     documents with the item's document type. Answers to UNKNOWN/INFORMATION questions and to
+//!     questions not found on the job are skipped with a warning.
+//!
+//! 14. **Culture.** The config's `culture` (default `de-AT`) is sent with every job,
+//!     questionnaire and application read.
+//!
+//! 15. **Credentials.** `host`, `mandator_id`, `api_key`; the connection check is the token
+//!     exchange plus `GET Api/Ping`.
+//!
+//! 16. **Offset-less date-times** are read as UTC; the .NET default `0001-01-01T00:00:00` is read
+//!     as "not set".
+//!
+//! 17. **Create candidate / application dedupe.** `GET Api/Applicants/ByEmail/{email}`; the first
+//!     hit (lowest id) is reused and its profile is not overwritten. The application is created
+//!     with `RefreshApplicationIfItAlreadyExists = false`; an `ApplicationAlreadyExists` error
+//!     becomes `ATS.APPLICATION_ALREADY_EXISTS`, `JobIsClosed` becomes `ATS.JOB_CLOSED`, and
+//!     `JobDoesNotExist`/`ApplicantDoesNotExist` become `REMOTE.INPUT_INVALID`.
+//!
+//! 18. **GDPR consent.** `gdpr_consent.given = true` sets `PolicyAcceptedAt` on a new applicant
+//!     and, for an existing applicant, accepts the current consent policy through
+//!     `PUT Api/Applicant/{id}/Policies/{policyId}` when `GET Api/Policies` lists one.
+//!
+//! 19. **Salary expectations.** The amount is rounded to the nearest integer (eRecruiter stores
+//!     whole numbers) and sent with `SalaryPeriod` Monthly/Yearly.
+//!
+//! 20. **Availability date** becomes a full `FlexDate` (year, month, day, not relative).
+//!
+//! 21. **Country.** eRecruiter stores country display names from the mandator's list. Reads
+//!     turn the English or German name of about twenty common countries into the ISO code and
+//!     pass any other text through; writes look the ISO code's English and German names up in
+//!     the mandator's `Countries` (one `GET Api/Mandator` per create) and fall back to the
+//!     English name, or to the code when the table does not know it.
+//!
+//! 22. **Candidate custom fields** come from `GET Api/Applicant/CustomFields/{id}` (one request
+//!     per applicant, typed by field type: checkbox → bool, checkbox list → array, date →
+//!     timestamp, else the formatted text). Job custom fields come with the job. Applications
+//!     have no readable custom fields in eRecruiter's API; their `custom_fields` is `{}`.
+//!     `integration_fields` is `[]` on every model (nothing is enabled for passthrough yet).
+//!
+//! 23. **Tags outside the declaration.** Tag records are pushed when the sync scope asks for
+//!     the `tag` model; the guard narrows scopes to declared models and tags are not in the
+//!     seed's list, so through the guard only the action outcomes carry tag records.
+//!
+//! 24. **Read back after writes.** Create and tag actions re-read the applicant (and its
+//!     applications) after writing, so the records they return are exactly what the next sync
+//!     produces and no spurious change is recorded.
