@@ -1,0 +1,40 @@
+//! Server settings.
+
+use std::time::Duration;
+
+use crate::data_url::DataUrlPolicy;
+
+/// Settings of the HTTP API.
+#[derive(Debug, Clone)]
+pub struct ServerConfig {
+    /// Largest request body accepted, in bytes (base64 attachments travel in bodies).
+    pub body_limit: usize,
+    /// Let `data_url` downloads reach loopback, private and link-local addresses.
+    pub allow_private_data_urls: bool,
+    /// Largest `data_url` download, in bytes.
+    pub data_url_max_bytes: usize,
+    /// Deadline for one `data_url` download.
+    pub data_url_timeout: Duration,
+}
+
+impl Default for ServerConfig {
+    fn default() -> Self {
+        Self {
+            body_limit: 32 * 1024 * 1024,
+            allow_private_data_urls: false,
+            data_url_max_bytes: 25 * 1024 * 1024,
+            data_url_timeout: Duration::from_secs(30),
+        }
+    }
+}
+
+impl ServerConfig {
+    /// The download policy these settings describe.
+    pub fn data_url_policy(&self) -> DataUrlPolicy {
+        DataUrlPolicy {
+            allow_private_addresses: self.allow_private_data_urls,
+            max_bytes: self.data_url_max_bytes,
+            timeout: self.data_url_timeout,
+        }
+    }
+}
