@@ -60,6 +60,82 @@ pub struct Created {
     pub warnings: Vec<String>,
 }
 
+/// How a requested source is written to eRecruiter.
+#[derive(Debug, Default, PartialEq, Eq)]
+struct SourceChoice {
+    /// `Referrer`: always one of the mandator's configured referrers.
+    referrer: Option<String>,
+    /// `ReferrerAdditionalInfo`: the requested name when it is not a configured referrer.
+    additional_info: Option<String>,
+}
+
+/// Matches the requested source against the mandator's configured referrers (ignoring case,
+/// written in the mandator's spelling). eRecruiter refuses unknown referrers, so an
+/// unconfigured source falls back to the configured default source (when that one exists) and
+/// is kept as additional referrer information, with a warning, instead of failing the action.
+async fn resolve_source(
+    requested: Option<&str>,
+    config: &ErecruiterConfig,
+    mandator: &mut MandatorLookup<'_>,
+    warnings: &mut Vec<String>,
+) -> Result<SourceChoice, ConnectorError> {
+    let Some(requested) = requested.map(str::trim).filter(|s| !s.is_empty()) else {
+        return Ok(SourceChoice::default());
+    };
+    let configured: Vec<String> = mandator
+        .get()
+        .await?
+        .referrers
+        .iter()
+        .filter_map(|r| r.name.as_deref().map(str::trim))
+        .filter(|name| !name.is_empty())
+        .map(str::to_owned)
+        .collect();
+    Ok(choose_source(
+        requested,
+        config.default_source_name.as_deref(),
+        &configured,
+        warnings,
+    ))
+}
+
+/// The pure part of [`resolve_source`].
+fn choose_source(
+    requested: &str,
+    default_source: Option<&str>,
+    configured: &[String],
+    warnings: &mut Vec<String>,
+) -> SourceChoice {
+    let find = |name: &str| {
+        configured
+            .iter()
+            .find(|known| known.eq_ignore_ascii_case(name.trim()))
+            .cloned()
+    };
+    if let Some(found) = find(requested) {
+        return SourceChoice {
+            referrer: Some(found),
+            additional_info: None,
+        };
+    }
+    let fallback = default_source.and_then(find);
+    warnings.push(match &fallback {
+        Some(fallback) => format!(
+            "the source `{requested}` is not configured in eRecruiter; the application was \
+             attributed to the default source `{fallback}` and `{requested}` kept as additional \
+             referrer information (add it to eRecruiter's referrers to write it as the source)"
+        ),
+        None => format!(
+            "the source `{requested}` is not configured in eRecruiter; it was kept as additional \
+             referrer information only (add it to eRecruiter's referrers to write it as the source)"
+        ),
+    });
+    SourceChoice {
+        referrer: fallback,
+        additional_info: Some(requested.to_owned()),
+    }
+}
+
 /// Reads the mandator lists at most once per action.
 struct MandatorLookup<'a> {
     client: &'a ErecruiterClient,
@@ -517,6 +593,8 @@ pub async fn create(
     );
     warnings.extend(plan.warnings.iter().cloned());
 
+    let source = resolve_source(request.source_name, config, &mut mandator, &mut warnings).await?;
+
     // Dedupe by e-mail.
     let existing = client
         .applicants_by_email(email)
@@ -620,7 +698,7 @@ pub async fn create(
                 earliest_possible_begin_date: candidate
                     .availability_date
                     .map(|d| flex_date(d.as_datetime())),
-                referrer: request.source_name.map(str::to_owned),
+                referrer: source.referrer.clone(),
                 policy_accepted_at: consent_given.then_some(now),
                 extra: Map::new(),
             };
@@ -644,8 +722,8 @@ pub async fn create(
         .create_application(&ApplicationCreateParameter {
             job_id,
             applicant_id,
-            referrer: request.source_name.map(str::to_owned),
-            referrer_additional_info: None,
+            referrer: source.referrer.clone(),
+            referrer_additional_info: source.additional_info.clone(),
             refresh_application_if_it_already_exists: false,
             cover_letter: None,
         })
@@ -826,6 +904,42 @@ mod tests {
     use atsbridge_schema::action::{ResultLinkAttribute, ResultLinkDetails};
     use atsbridge_schema::record::ScreeningQuestionRecord;
     use bytes::Bytes;
+
+    #[test]
+    fn sources_are_matched_against_the_configured_referrers() {
+        let configured = vec!["LinkedIn".to_owned(), "atsbridge".to_owned()];
+        let mut warnings = Vec::new();
+        // Known source, any case: written in the mandator's spelling, no warning.
+        assert_eq!(
+            choose_source("linkedin", None, &configured, &mut warnings),
+            SourceChoice {
+                referrer: Some("LinkedIn".into()),
+                additional_info: None
+            }
+        );
+        assert!(warnings.is_empty());
+        // Unknown source: the configured default takes its place, the name is kept.
+        assert_eq!(
+            choose_source("Job fair", Some("ATSBRIDGE"), &configured, &mut warnings),
+            SourceChoice {
+                referrer: Some("atsbridge".into()),
+                additional_info: Some("Job fair".into())
+            }
+        );
+        assert!(
+            warnings[0].contains("`Job fair` is not configured"),
+            "{warnings:?}"
+        );
+        // Unknown source and no usable default: no referrer at all, never an unknown one.
+        assert_eq!(
+            choose_source("Job fair", Some("missing"), &configured, &mut warnings),
+            SourceChoice {
+                referrer: None,
+                additional_info: Some("Job fair".into())
+            }
+        );
+        assert_eq!(warnings.len(), 2);
+    }
 
     fn answer(id: &str, value: TypedAnswer) -> ResolvedScreeningAnswer {
         ResolvedScreeningAnswer {

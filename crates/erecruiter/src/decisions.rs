@@ -47,8 +47,11 @@
 //!
 //! 9. **Source (Referrer).** The request's `source.name`, else the integration's
 //!    `default_source_name`, is written as `Referrer` on the created application and on a newly
-//!    created applicant. An existing applicant's source is never overwritten. The value is not
-//!    validated against the mandator's list before sending; eRecruiter's answer decides.
+//!    created applicant. An existing applicant's source is never overwritten. The name is
+//!    matched (ignoring case) against the mandator's configured `Referrers` and written in the
+//!    mandator's spelling. eRecruiter refuses unknown referrers, so an unconfigured source does
+//!    not fail the action: the integration's default source takes its place when that one is
+//!    configured, the requested name goes to `ReferrerAdditionalInfo`, and a warning says so.
 //!
 //! 10. **Attachment types.** `CV` → `PUT Api/Applicant/Cv/{id}` (single CV slot).
 //!     `COVER_LETTER` and `OTHER` → `PUT Api/Applicant/Document/{id}` with a document type
