@@ -3,6 +3,8 @@
 //! - `codegen [--check]`: regenerate (or verify) every generated file, e.g. `docs/schemas/*.json`.
 //! - `spec-facts --spec <kombo-openapi.json> [--check]`: extract the facts the spec-agreement
 //!   test needs into `crates/schema/spec/kombo-spec-facts.json`.
+//! - `fixtures lint [DIR]`: refuse recorded fixtures that hold tokens, keys, authorization
+//!   headers or real-looking personal data (default directory: `fixtures/`).
 
 mod codegen;
 mod spec_facts;
@@ -13,7 +15,8 @@ use anyhow::{Context, bail};
 
 const USAGE: &str = "usage:
   cargo xtask codegen [--check]
-  cargo xtask spec-facts --spec <path/to/kombo-openapi.json> [--check]";
+  cargo xtask spec-facts --spec <path/to/kombo-openapi.json> [--check]
+  cargo xtask fixtures lint [DIR]";
 
 fn main() -> anyhow::Result<()> {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -39,8 +42,36 @@ fn main() -> anyhow::Result<()> {
             let spec = spec.with_context(|| format!("missing --spec\n{USAGE}"))?;
             spec_facts::run(&root, &spec, mode(check))
         }
+        Some("fixtures") => match args.get(1).map(String::as_str) {
+            Some("lint") => {
+                let dir = args
+                    .get(2)
+                    .map_or_else(|| root.join("fixtures"), PathBuf::from);
+                if args.len() > 3 {
+                    bail!("unexpected arguments after the directory\n{USAGE}");
+                }
+                lint_fixtures(&dir)
+            }
+            _ => bail!("{USAGE}"),
+        },
         _ => bail!("{USAGE}"),
     }
+}
+
+fn lint_fixtures(dir: &Path) -> anyhow::Result<()> {
+    let findings = atsbridge_conformance::lint_dir(dir)
+        .with_context(|| format!("linting fixtures under {}", dir.display()))?;
+    if findings.is_empty() {
+        println!("fixtures under {} are clean", dir.display());
+        return Ok(());
+    }
+    for finding in &findings {
+        eprintln!("{finding}");
+    }
+    bail!(
+        "{} fixture finding(s); scrub them (re-record or edit) and run again",
+        findings.len()
+    )
 }
 
 fn mode(check: bool) -> codegen::Mode {
