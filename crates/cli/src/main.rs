@@ -1,2 +1,179 @@
-//! atsbridge command-line interface: demo, serve, sync, check, integrations and coverage.
-fn main() {}
+//! `atsbridge`: the command-line interface of the self-hostable unified ATS API.
+//!
+//! `atsbridge demo` needs no configuration: it starts a seeded eRecruiter sandbox, stores an
+//! integration, runs the first sync and serves the Kombo-compatible API. The other commands
+//! work on a configured database (see [`config`]).
+
+mod commands;
+mod config;
+mod demo;
+mod runtime;
+
+use std::net::SocketAddr;
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand};
+
+use crate::config::ConfigFlags;
+
+/// Self-hostable unified ATS API, wire-compatible with Kombo's `/v1/ats`.
+#[derive(Debug, Parser)]
+#[command(name = "atsbridge", version, about, propagate_version = true)]
+struct Cli {
+    #[command(flatten)]
+    config: ConfigFlags,
+    /// Log filter (tracing `EnvFilter` syntax), e.g. `info` or `atsbridge_http=debug`.
+    #[arg(long, global = true, env = "ATSBRIDGE_LOG", default_value = "warn")]
+    log: String,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Start a seeded eRecruiter sandbox, sync it and serve the API (no configuration needed).
+    Demo(demo::DemoArgs),
+    /// Serve the API from the configured database, syncing integrations on their schedule.
+    Serve {
+        /// Listen address (overrides config and $ATSBRIDGE_LISTEN).
+        #[arg(long)]
+        listen: Option<SocketAddr>,
+    },
+    /// Run one sync of an integration now and print a summary.
+    Sync {
+        /// Integration id, e.g. `erecruiter:...`.
+        #[arg(long)]
+        integration: String,
+        /// Run a delta sync instead of a full one (connectors without delta support run full).
+        #[arg(long)]
+        delta: bool,
+    },
+    /// Test an integration's credentials and print the access per model.
+    Check {
+        /// Integration id.
+        #[arg(long)]
+        integration: String,
+    },
+    /// Manage integrations.
+    #[command(subcommand)]
+    Integrations(IntegrationsCommand),
+    /// Manage environments (they own API keys and integrations).
+    #[command(subcommand)]
+    Environments(EnvironmentsCommand),
+    /// Manage API keys.
+    #[command(subcommand)]
+    Keys(KeysCommand),
+    /// Print what a connector covers: models and fields, actions and input fields, features.
+    Coverage {
+        /// Only this connector (tool slug). Default: every registered connector.
+        #[arg(long)]
+        tool: Option<String>,
+        /// Print the generated Markdown page instead of a table.
+        #[arg(long)]
+        markdown: bool,
+    },
+    /// Print a new random secret key for $ATSBRIDGE_SECRET_KEY.
+    SecretKey,
+}
+
+#[derive(Debug, Subcommand)]
+enum IntegrationsCommand {
+    /// Add an integration to an environment.
+    Add(commands::AddIntegrationArgs),
+    /// List integrations.
+    List {
+        /// Only integrations of this environment (name or id).
+        #[arg(long)]
+        environment: Option<String>,
+    },
+    /// Remove an integration and every record synced for it.
+    Remove {
+        /// Integration id.
+        integration: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum EnvironmentsCommand {
+    /// Create an environment.
+    Add {
+        /// Its name (unique).
+        name: String,
+    },
+    /// List environments.
+    List,
+}
+
+#[derive(Debug, Subcommand)]
+enum KeysCommand {
+    /// Create an API key for an environment; the key is printed once and stored hashed.
+    Create(KeyCreateArgs),
+}
+
+#[derive(Debug, Args)]
+struct KeyCreateArgs {
+    /// Environment name or id.
+    #[arg(long)]
+    environment: String,
+    /// A label to recognise the key by.
+    #[arg(long, default_value = "cli")]
+    label: String,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    if let Err(err) = runtime::init_tracing(&cli.log) {
+        eprintln!("error: {err:#}");
+        return ExitCode::from(2);
+    }
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime,
+        Err(err) => {
+            eprintln!("error: cannot start the async runtime: {err}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(run(cli)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("error: {err:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(cli: Cli) -> anyhow::Result<()> {
+    let flags = cli.config;
+    match cli.command {
+        Command::Demo(args) => demo::run(args).await,
+        Command::Serve { listen } => commands::serve(&flags, listen).await,
+        Command::Sync { integration, delta } => commands::sync(&flags, &integration, delta).await,
+        Command::Check { integration } => commands::check(&flags, &integration).await,
+        Command::Integrations(IntegrationsCommand::Add(args)) => {
+            commands::add_integration(&flags, args).await
+        }
+        Command::Integrations(IntegrationsCommand::List { environment }) => {
+            commands::list_integrations(&flags, environment.as_deref()).await
+        }
+        Command::Integrations(IntegrationsCommand::Remove { integration }) => {
+            commands::remove_integration(&flags, &integration).await
+        }
+        Command::Environments(EnvironmentsCommand::Add { name }) => {
+            commands::add_environment(&flags, &name).await
+        }
+        Command::Environments(EnvironmentsCommand::List) => {
+            commands::list_environments(&flags).await
+        }
+        Command::Keys(KeysCommand::Create(args)) => {
+            commands::create_key(&flags, &args.environment, &args.label).await
+        }
+        Command::Coverage { tool, markdown } => commands::coverage(tool.as_deref(), markdown),
+        Command::SecretKey => {
+            println!("{}", atsbridge_store::SecretKey::generate().to_base64());
+            Ok(())
+        }
+    }
+}

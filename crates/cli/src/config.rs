@@ -1,0 +1,184 @@
+//! Configuration for `atsbridge serve`, `sync`, `check` and `integrations`: a TOML file,
+//! overridden by environment variables, overridden by flags.
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context as _, bail};
+use atsbridge_store::SecretKey;
+use serde::Deserialize;
+
+/// Environment variable naming the configuration file.
+pub const ENV_CONFIG: &str = "ATSBRIDGE_CONFIG";
+/// Environment variable with the database path.
+pub const ENV_DATABASE: &str = "ATSBRIDGE_DATABASE";
+/// Environment variable with the listen address.
+pub const ENV_LISTEN: &str = "ATSBRIDGE_LISTEN";
+/// Environment variable with the base64 secret key that encrypts stored credentials.
+pub const ENV_SECRET_KEY: &str = "ATSBRIDGE_SECRET_KEY";
+
+/// The file format (every key optional).
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileConfig {
+    database: Option<PathBuf>,
+    listen: Option<String>,
+    secret_key: Option<String>,
+    body_limit_bytes: Option<usize>,
+    allow_private_data_urls: Option<bool>,
+    scheduler: Option<bool>,
+}
+
+/// Fully resolved settings.
+pub struct Settings {
+    /// SQLite database file.
+    pub database: PathBuf,
+    /// Address the API listens on.
+    pub listen: SocketAddr,
+    /// Key for credentials at rest (None when not configured; commands that need it fail).
+    pub secret_key: Option<SecretKey>,
+    /// Largest accepted request body.
+    pub body_limit_bytes: usize,
+    /// Whether `data_url` downloads may reach loopback/private addresses.
+    pub allow_private_data_urls: bool,
+    /// Whether `serve` runs the background sync scheduler.
+    pub scheduler: bool,
+}
+
+impl std::fmt::Debug for Settings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Settings")
+            .field("database", &self.database)
+            .field("listen", &self.listen)
+            .field(
+                "secret_key",
+                &self.secret_key.as_ref().map(|_| "[REDACTED]"),
+            )
+            .field("body_limit_bytes", &self.body_limit_bytes)
+            .field("allow_private_data_urls", &self.allow_private_data_urls)
+            .field("scheduler", &self.scheduler)
+            .finish()
+    }
+}
+
+/// Flags that override file and environment.
+#[derive(Debug, Default, Clone, clap::Args)]
+pub struct ConfigFlags {
+    /// Configuration file (TOML). Default: $ATSBRIDGE_CONFIG, else ./atsbridge.toml if present.
+    #[arg(long, global = true)]
+    pub config: Option<PathBuf>,
+    /// SQLite database path. Default: $ATSBRIDGE_DATABASE, else ./atsbridge.db.
+    #[arg(long, global = true)]
+    pub database: Option<PathBuf>,
+}
+
+/// Reads an environment variable; an empty value counts as unset.
+fn env_var(name: &str) -> Option<String> {
+    std::env::var(name).ok().filter(|v| !v.trim().is_empty())
+}
+
+impl Settings {
+    /// Resolves settings from `flags`, the environment and the config file.
+    pub fn load(flags: &ConfigFlags, listen_flag: Option<SocketAddr>) -> anyhow::Result<Self> {
+        let explicit = flags
+            .config
+            .clone()
+            .or_else(|| env_var(ENV_CONFIG).map(PathBuf::from));
+        let file = match &explicit {
+            Some(path) => read_file(path)?,
+            None if Path::new("atsbridge.toml").exists() => read_file(Path::new("atsbridge.toml"))?,
+            None => FileConfig::default(),
+        };
+        let database = flags
+            .database
+            .clone()
+            .or_else(|| env_var(ENV_DATABASE).map(PathBuf::from))
+            .or(file.database)
+            .unwrap_or_else(|| PathBuf::from("atsbridge.db"));
+        let listen = match listen_flag {
+            Some(addr) => addr,
+            None => {
+                let raw = env_var(ENV_LISTEN)
+                    .or(file.listen)
+                    .unwrap_or_else(|| "127.0.0.1:3000".to_owned());
+                raw.parse().with_context(|| {
+                    format!("invalid listen address `{raw}` (expected e.g. 127.0.0.1:3000)")
+                })?
+            }
+        };
+        let secret_key = match env_var(ENV_SECRET_KEY).or(file.secret_key) {
+            Some(encoded) => Some(SecretKey::from_base64(encoded.trim()).with_context(|| {
+                format!("{ENV_SECRET_KEY} / secret_key is not a valid base64 32-byte key")
+            })?),
+            None => None,
+        };
+        Ok(Self {
+            database,
+            listen,
+            secret_key,
+            body_limit_bytes: file.body_limit_bytes.unwrap_or(25 * 1024 * 1024),
+            allow_private_data_urls: file.allow_private_data_urls.unwrap_or(false),
+            scheduler: file.scheduler.unwrap_or(true),
+        })
+    }
+
+    /// The secret key, or an error telling how to provide one.
+    pub fn require_secret_key(&self) -> anyhow::Result<SecretKey> {
+        match &self.secret_key {
+            Some(key) => Ok(key.clone()),
+            None => bail!(
+                "no secret key configured: set {ENV_SECRET_KEY} (generate one with `atsbridge \
+                 secret-key`) or `secret_key` in the config file"
+            ),
+        }
+    }
+}
+
+fn read_file(path: &Path) -> anyhow::Result<FileConfig> {
+    let text = std::fs::read_to_string(path)
+        .with_context(|| format!("cannot read config file {}", path.display()))?;
+    toml::from_str(&text).with_context(|| format!("invalid config file {}", path.display()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unknown_keys_in_the_file_are_rejected() {
+        let err = toml::from_str::<FileConfig>("databse = 'x.db'").unwrap_err();
+        assert!(err.to_string().contains("databse"), "{err}");
+    }
+
+    #[test]
+    fn bad_listen_address_is_a_clear_error() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("c.toml");
+        std::fs::write(&path, "listen = 'not-an-address'").unwrap();
+        let flags = ConfigFlags {
+            config: Some(path),
+            database: None,
+        };
+        let err = Settings::load(&flags, None).unwrap_err();
+        assert!(
+            format!("{err:#}").contains("invalid listen address"),
+            "{err:#}"
+        );
+    }
+
+    #[test]
+    fn debug_redacts_the_secret_key() {
+        let settings = Settings {
+            database: "a.db".into(),
+            listen: "127.0.0.1:1".parse().unwrap(),
+            secret_key: Some(SecretKey::generate()),
+            body_limit_bytes: 1,
+            allow_private_data_urls: false,
+            scheduler: false,
+        };
+        let key = settings.secret_key.as_ref().unwrap().to_base64();
+        let debug = format!("{settings:?}");
+        assert!(!debug.contains(&key));
+        assert!(debug.contains("[REDACTED]"));
+    }
+}

@@ -1,0 +1,184 @@
+//! `atsbridge demo`: a seeded eRecruiter sandbox, an integration pointing at it, the first sync
+//! and the API on localhost, with nothing to configure.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use anyhow::{Context as _, bail};
+use atsbridge_erecruiter_sandbox::{Sandbox, SandboxConfig, SandboxSeed};
+use atsbridge_server::ServerConfig;
+use atsbridge_store::{IntegrationSettings, NewIntegration, SecretKey, SyncMode};
+use tokio_util::sync::CancellationToken;
+
+use crate::runtime::{self, ServeOptions};
+
+/// Flags of `atsbridge demo`.
+#[derive(Debug, clap::Args)]
+pub struct DemoArgs {
+    /// Where the API listens.
+    #[arg(long, default_value = "127.0.0.1:3000")]
+    listen: SocketAddr,
+    /// The API key to accept (default: a random one, printed at start).
+    #[arg(long)]
+    api_key: Option<String>,
+    /// Number of candidates in the seeded eRecruiter account.
+    #[arg(long, default_value_t = 200, value_parser = clap::value_parser!(u32).range(1..=100_000))]
+    candidates: u32,
+    /// Number of jobs (default: one per ten candidates, at least 6).
+    #[arg(long, value_parser = clap::value_parser!(u32).range(1..=10_000))]
+    jobs: Option<u32>,
+    /// Seed of the generated account (same seed, same data).
+    #[arg(long, default_value_t = 42)]
+    seed: u64,
+    /// Keep the database here instead of a temporary directory removed on exit.
+    #[arg(long)]
+    data_dir: Option<PathBuf>,
+    /// Write `{api_key, integration_id, server_url}` as JSON to this file once the API is up.
+    #[arg(long)]
+    info_file: Option<PathBuf>,
+}
+
+/// Runs the demo until Ctrl-C.
+pub async fn run(args: DemoArgs) -> anyhow::Result<()> {
+    if let Some(key) = &args.api_key
+        && key.trim().len() < 8
+    {
+        bail!("--api-key must be at least 8 characters");
+    }
+    // Bind first: a busy port should fail before anything else starts.
+    let listener = tokio::net::TcpListener::bind(args.listen)
+        .await
+        .with_context(|| {
+            format!(
+                "cannot listen on {} (try --listen 127.0.0.1:0)",
+                args.listen
+            )
+        })?;
+    let local = listener
+        .local_addr()
+        .context("reading the listen address")?;
+
+    let candidates = args.candidates as usize;
+    let jobs = args.jobs.map_or((candidates / 10).max(6), |j| j as usize);
+    let sandbox = Sandbox::spawn(
+        SandboxConfig::default(),
+        SandboxSeed {
+            jobs,
+            candidates,
+            seed: args.seed,
+        },
+    )
+    .await
+    .context("starting the eRecruiter sandbox")?;
+    let (sandbox_key, mandator_id) = sandbox.credentials();
+    eprintln!(
+        "eRecruiter sandbox on {} ({jobs} jobs, {candidates} candidates)",
+        sandbox.base_url()
+    );
+
+    let (_tempdir, data_dir) = match &args.data_dir {
+        Some(dir) => (None, dir.clone()),
+        None => {
+            let dir = tempfile::Builder::new()
+                .prefix("atsbridge-demo-")
+                .tempdir()
+                .context("creating a temporary directory")?;
+            let path = dir.path().to_path_buf();
+            (Some(dir), path)
+        }
+    };
+    std::fs::create_dir_all(&data_dir)
+        .with_context(|| format!("cannot create {}", data_dir.display()))?;
+    let db_path = data_dir.join("atsbridge-demo.db");
+    if db_path.exists() {
+        std::fs::remove_file(&db_path).with_context(|| {
+            format!("cannot replace the old demo database {}", db_path.display())
+        })?;
+    }
+    let store = runtime::open_store(&db_path, SecretKey::generate()).await?;
+    let environment = store.create_environment("demo").await?;
+    let api_key = match &args.api_key {
+        Some(key) => {
+            store
+                .import_api_key(&environment.id, "demo", key.trim())
+                .await?;
+            key.trim().to_owned()
+        }
+        None => store.create_api_key(&environment.id, "demo").await?.secret,
+    };
+    let credentials = serde_json::json!({
+        "host": sandbox.base_url(),
+        "mandator_id": mandator_id,
+        "api_key": sandbox_key,
+        "default_source_name": "atsbridge",
+    });
+    let integration = store
+        .create_integration(NewIntegration {
+            environment_id: environment.id.clone(),
+            tool: "erecruiter".to_owned(),
+            remote_label: Some("eRecruiter sandbox".to_owned()),
+            credentials,
+            settings: IntegrationSettings {
+                // The demo serves the seeded applications too; new integrations default to
+                // serving only applications created through the API.
+                sync_only_created_applications: false,
+                default_source_name: Some("atsbridge".to_owned()),
+                ..IntegrationSettings::default()
+            },
+        })
+        .await?;
+
+    let registry = runtime::registry()?;
+    let summary =
+        runtime::sync_with_progress(store.clone(), &registry, &integration, SyncMode::Full, true)
+            .await?;
+    eprintln!("{}", runtime::summary_table(&summary));
+
+    let server_url = format!("http://{local}/v1");
+    let id = integration.id.as_str();
+    println!();
+    println!("atsbridge demo is serving {server_url}");
+    println!("  API key:        {api_key}");
+    println!("  integration id: {id}");
+    println!();
+    println!("Try:");
+    println!("  curl -s {server_url}/check-api-key -H 'Authorization: Bearer {api_key}'");
+    println!(
+        "  curl -s '{server_url}/ats/jobs?page_size=2' -H 'Authorization: Bearer {api_key}' -H 'X-Integration-Id: {id}'"
+    );
+    println!(
+        "  curl -s '{server_url}/ats/applications?page_size=5' -H 'Authorization: Bearer {api_key}' -H 'X-Integration-Id: {id}'"
+    );
+    println!(
+        "  python: Kombo(api_key=\"{api_key}\", integration_id=\"{id}\", server_url=\"{server_url}\")"
+    );
+    println!();
+    println!("Press Ctrl-C to stop.");
+    if let Some(path) = &args.info_file {
+        let info = serde_json::json!({
+            "api_key": api_key,
+            "integration_id": id,
+            "server_url": server_url,
+        });
+        std::fs::write(path, serde_json::to_vec_pretty(&info)?)
+            .with_context(|| format!("cannot write {}", path.display()))?;
+    }
+
+    let config = ServerConfig::default();
+    let result = runtime::serve_api(
+        store,
+        registry,
+        ServeOptions {
+            listener,
+            config,
+            schedule_all: false,
+        },
+        CancellationToken::new(),
+    )
+    .await;
+    if let Err(err) = sandbox.shutdown().await {
+        tracing::warn!(error = %err, "the sandbox did not stop cleanly");
+    }
+    eprintln!("stopped");
+    result
+}

@@ -1,0 +1,219 @@
+//! Pieces every command shares: logging, the connector registry, opening the store, the
+//! progress bar and summary table of a sync run, and the API server with its scheduler.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::Context as _;
+use atsbridge_connector::ConnectorRegistry;
+use atsbridge_schema::Model;
+use atsbridge_schema::Timestamp;
+use atsbridge_server::{AppState, SchedulerTrigger, ServerConfig};
+use atsbridge_store::{Integration, ModelCounts, SecretKey, SqliteStore, Store, SyncMode};
+use atsbridge_sync::{RegistryConnectorProvider, Scheduler, SyncEngine, SyncProgress, SyncSummary};
+use comfy_table::{Table, presets::UTF8_FULL_CONDENSED};
+use indicatif::{ProgressBar, ProgressStyle};
+use tokio::sync::mpsc;
+use tokio_util::sync::CancellationToken;
+use tracing_subscriber::EnvFilter;
+
+/// Installs the tracing subscriber (logs go to stderr).
+pub fn init_tracing(filter: &str) -> anyhow::Result<()> {
+    let filter = EnvFilter::try_new(filter)
+        .with_context(|| format!("invalid log filter `{filter}` (try `info` or `warn`)"))?;
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .try_init()
+        .map_err(|err| anyhow::anyhow!("cannot install the logger: {err}"))
+}
+
+/// Every connector this binary ships.
+pub fn registry() -> anyhow::Result<ConnectorRegistry> {
+    let mut registry = ConnectorRegistry::new();
+    registry
+        .add(Arc::new(atsbridge_erecruiter::ErecruiterFactory))
+        .context("registering the eRecruiter connector")?;
+    Ok(registry)
+}
+
+/// Opens (creating and migrating if needed) the SQLite store, and records runs that a previous
+/// process left unfinished (it was killed mid-sync) as failed.
+pub async fn open_store(path: &std::path::Path, key: SecretKey) -> anyhow::Result<Arc<dyn Store>> {
+    if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+        std::fs::create_dir_all(parent)
+            .with_context(|| format!("cannot create directory {}", parent.display()))?;
+    }
+    let store = SqliteStore::open(path, key)
+        .with_context(|| format!("cannot open the database {}", path.display()))?;
+    let interrupted = store
+        .fail_interrupted_runs(Timestamp::from(chrono::Utc::now()))
+        .await
+        .context("closing runs interrupted by an earlier stop")?;
+    if interrupted > 0 {
+        tracing::warn!(
+            interrupted,
+            "marked sync runs left unfinished by an earlier process as failed"
+        );
+    }
+    Ok(Arc::new(store))
+}
+
+/// Runs one sync of `integration` in the foreground with a progress spinner.
+pub async fn sync_with_progress(
+    store: Arc<dyn Store>,
+    registry: &ConnectorRegistry,
+    integration: &Integration,
+    mode: SyncMode,
+    show_progress: bool,
+) -> anyhow::Result<SyncSummary> {
+    let credentials = store
+        .integration_credentials(&integration.id)
+        .await
+        .context("reading the integration's credentials")?;
+    let connector = registry
+        .build(&integration.tool, &credentials)
+        .with_context(|| format!("building the {} connector", integration.tool))?;
+    let engine = SyncEngine::new(store);
+    let (tx, mut rx) = mpsc::unbounded_channel();
+    let cancel = CancellationToken::new();
+    let ctrl_c = cancel.clone();
+    let watcher = tokio::spawn(async move {
+        if tokio::signal::ctrl_c().await.is_ok() {
+            eprintln!("\ninterrupted: stopping the sync (nothing will be marked deleted)");
+            ctrl_c.cancel();
+        }
+    });
+    let bar = if show_progress {
+        let bar = ProgressBar::new_spinner();
+        bar.set_style(
+            ProgressStyle::with_template("{spinner} {elapsed_precise} syncing {msg}")
+                .unwrap_or_else(|_| ProgressStyle::default_spinner()),
+        );
+        bar.enable_steady_tick(Duration::from_millis(120));
+        bar
+    } else {
+        ProgressBar::hidden()
+    };
+    let progress_bar = bar.clone();
+    let printer = tokio::spawn(async move {
+        let mut seen: std::collections::BTreeMap<Model, usize> = Default::default();
+        while let Some(event) = rx.recv().await {
+            if let SyncProgress::BatchWritten { model, records, .. } = event {
+                *seen.entry(model).or_default() += records;
+                let msg = seen
+                    .iter()
+                    .map(|(model, n)| format!("{} {n}", model.as_str()))
+                    .collect::<Vec<_>>()
+                    .join(" · ");
+                progress_bar.set_message(msg);
+            }
+        }
+    });
+    let result = engine
+        .run(integration, connector, mode, cancel, Some(tx))
+        .await;
+    watcher.abort();
+    let _ = printer.await;
+    bar.finish_and_clear();
+    result.with_context(|| format!("sync of {} failed", integration.id))
+}
+
+/// Renders a run summary as a table.
+pub fn summary_table(summary: &SyncSummary) -> String {
+    let mut table = Table::new();
+    table.load_preset(UTF8_FULL_CONDENSED).set_header(vec![
+        "model",
+        "new",
+        "changed",
+        "unchanged",
+        "undeleted",
+        "deleted",
+        "complete",
+    ]);
+    let mut total = ModelCounts::default();
+    for (model, counts) in &summary.counts {
+        total.inserted += counts.inserted;
+        total.updated += counts.updated;
+        total.unchanged += counts.unchanged;
+        total.undeleted += counts.undeleted;
+        total.deleted += counts.deleted;
+        table.add_row(vec![
+            model.as_str().to_owned(),
+            counts.inserted.to_string(),
+            counts.updated.to_string(),
+            counts.unchanged.to_string(),
+            counts.undeleted.to_string(),
+            counts.deleted.to_string(),
+            if summary.complete_models.contains(model) {
+                "yes"
+            } else {
+                "no"
+            }
+            .to_owned(),
+        ]);
+    }
+    table.add_row(vec![
+        "total".to_owned(),
+        total.inserted.to_string(),
+        total.updated.to_string(),
+        total.unchanged.to_string(),
+        total.undeleted.to_string(),
+        total.deleted.to_string(),
+        String::new(),
+    ]);
+    format!(
+        "{table}\n{} sync of {} finished in {:.1?}",
+        summary.mode.as_str(),
+        summary.integration_id.as_str(),
+        summary.duration
+    )
+}
+
+/// Options of [`serve_api`].
+pub struct ServeOptions {
+    /// Listen address.
+    pub listener: tokio::net::TcpListener,
+    /// Server settings.
+    pub config: ServerConfig,
+    /// Start the periodic sync scheduler for every stored integration.
+    pub schedule_all: bool,
+}
+
+/// Serves the API until Ctrl-C, with a scheduler for force-sync (and periodic syncs).
+pub async fn serve_api(
+    store: Arc<dyn Store>,
+    registry: ConnectorRegistry,
+    options: ServeOptions,
+    shutdown: CancellationToken,
+) -> anyhow::Result<()> {
+    let engine = Arc::new(SyncEngine::new(store.clone()));
+    let provider = Arc::new(RegistryConnectorProvider::new(
+        registry.clone(),
+        store.clone(),
+    ));
+    let scheduler = Arc::new(Scheduler::new(engine, provider));
+    if options.schedule_all {
+        scheduler
+            .start_all()
+            .await
+            .context("starting the sync scheduler")?;
+    }
+    let trigger = Arc::new(SchedulerTrigger::new(scheduler.clone()));
+    let state = AppState::new(store, Arc::new(registry), trigger, options.config)
+        .context("building the API state")?;
+    let stop = shutdown.clone();
+    let ctrl_c = tokio::spawn(async move {
+        tokio::select! {
+            _ = tokio::signal::ctrl_c() => stop.cancel(),
+            () = stop.cancelled() => {}
+        }
+    });
+    let served = atsbridge_server::serve(options.listener, state, async move {
+        shutdown.cancelled().await;
+    })
+    .await;
+    ctrl_c.abort();
+    scheduler.shutdown().await;
+    served.context("the API server stopped with an error")
+}

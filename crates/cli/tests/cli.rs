@@ -1,0 +1,217 @@
+//! The `atsbridge` binary end to end: bad flags and config give clear errors; the
+//! configured-database commands work against an eRecruiter sandbox.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+use atsbridge_erecruiter_sandbox::{Sandbox, SandboxConfig, SandboxSeed};
+
+fn atsbridge(dir: &Path, key: &str, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_atsbridge"))
+        .args(args)
+        .current_dir(dir)
+        .env("ATSBRIDGE_SECRET_KEY", key)
+        .env("ATSBRIDGE_DATABASE", dir.join("test.db"))
+        .env_remove("ATSBRIDGE_CONFIG")
+        .output()
+        .expect("run atsbridge")
+}
+
+fn text(output: &Output) -> (String, String) {
+    (
+        String::from_utf8_lossy(&output.stdout).into_owned(),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
+}
+
+fn secret_key(dir: &Path) -> String {
+    let out = atsbridge(dir, "", &["secret-key"]);
+    assert!(out.status.success());
+    text(&out).0.trim().to_owned()
+}
+
+#[test]
+fn unknown_flags_and_bad_values_are_refused_with_a_message() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = atsbridge(dir.path(), "", &["demo", "--candidates", "0"]);
+    assert!(!out.status.success());
+    assert!(text(&out).1.contains("--candidates"), "{}", text(&out).1);
+
+    let out = atsbridge(dir.path(), "", &["demo", "--listen", "nowhere"]);
+    assert!(!out.status.success());
+    assert!(text(&out).1.contains("--listen"), "{}", text(&out).1);
+
+    let out = atsbridge(dir.path(), "", &["sync"]);
+    assert!(!out.status.success());
+    assert!(text(&out).1.contains("--integration"));
+}
+
+#[test]
+fn commands_that_need_the_secret_key_say_how_to_get_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = atsbridge(dir.path(), "", &["environments", "list"]);
+    assert!(!out.status.success());
+    let stderr = text(&out).1;
+    assert!(stderr.contains("ATSBRIDGE_SECRET_KEY"), "{stderr}");
+    assert!(stderr.contains("atsbridge secret-key"), "{stderr}");
+
+    let out = atsbridge(dir.path(), "not base64!", &["environments", "list"]);
+    assert!(!out.status.success());
+    assert!(
+        text(&out).1.contains("not a valid base64"),
+        "{}",
+        text(&out).1
+    );
+}
+
+#[test]
+fn a_bad_config_file_is_named_in_the_error() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("atsbridge.toml"), "listen = 3000\n").unwrap();
+    let key = secret_key(dir.path());
+    let out = atsbridge(dir.path(), &key, &["environments", "list"]);
+    assert!(!out.status.success());
+    assert!(text(&out).1.contains("atsbridge.toml"), "{}", text(&out).1);
+}
+
+#[test]
+fn coverage_lists_the_erecruiter_models_and_actions() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = atsbridge(dir.path(), "", &["coverage", "--tool", "erecruiter"]);
+    assert!(out.status.success(), "{}", text(&out).1);
+    let stdout = text(&out).0;
+    for expected in [
+        "Jobs",
+        "Job-specific screening questions",
+        "Create application",
+        "API Passthrough",
+    ] {
+        assert!(stdout.contains(expected), "missing {expected} in\n{stdout}");
+    }
+    let out = atsbridge(dir.path(), "", &["coverage", "--tool", "nope"]);
+    assert!(!out.status.success());
+    assert!(text(&out).1.contains("unknown tool `nope`"));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn integrations_sync_and_check_against_the_sandbox() {
+    let sandbox = Sandbox::spawn(
+        SandboxConfig::default(),
+        SandboxSeed {
+            jobs: 6,
+            candidates: 30,
+            seed: 3,
+        },
+    )
+    .await
+    .unwrap();
+    let (api_key, mandator) = sandbox.credentials();
+    let base = sandbox.base_url();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().to_path_buf();
+    let key = secret_key(&path);
+
+    let run = move |args: Vec<String>, env: Vec<(&'static str, String)>| {
+        let path = path.clone();
+        let key = key.clone();
+        tokio::task::spawn_blocking(move || {
+            let args: Vec<&str> = args.iter().map(String::as_str).collect();
+            let mut cmd = Command::new(env!("CARGO_BIN_EXE_atsbridge"));
+            cmd.args(&args)
+                .current_dir(&path)
+                .env("ATSBRIDGE_SECRET_KEY", &key)
+                .env("ATSBRIDGE_DATABASE", path.join("test.db"));
+            for (k, v) in env {
+                cmd.env(k, v);
+            }
+            cmd.output().unwrap()
+        })
+    };
+    let s = |v: &[&str]| v.iter().map(|x| (*x).to_owned()).collect::<Vec<_>>();
+
+    // Invalid credentials never reach the database.
+    let out = run(
+        s(&[
+            "integrations",
+            "add",
+            "--tool",
+            "erecruiter",
+            "--set",
+            "host=x",
+        ]),
+        vec![],
+    )
+    .await
+    .unwrap();
+    assert!(!out.status.success());
+    assert!(
+        text(&out).1.contains("invalid erecruiter credentials"),
+        "{}",
+        text(&out).1
+    );
+
+    let out = run(
+        s(&[
+            "integrations",
+            "add",
+            "--tool",
+            "erecruiter",
+            "--set",
+            &format!("host={base}"),
+            "--set",
+            &format!("mandator_id={mandator}"),
+            "--set-from-env",
+            "api_key=TEST_ERECRUITER_KEY",
+            "--sync-all-applications",
+        ]),
+        vec![("TEST_ERECRUITER_KEY", api_key.clone())],
+    )
+    .await
+    .unwrap();
+    assert!(out.status.success(), "{}", text(&out).1);
+    let integration = text(&out).0.trim().to_owned();
+    assert!(integration.starts_with("erecruiter:"), "{integration}");
+
+    // The API key of the provider is stored encrypted, never in clear text.
+    let db = std::fs::read(dir.path().join("test.db")).unwrap();
+    let wal = std::fs::read(dir.path().join("test.db-wal")).unwrap_or_default();
+    for bytes in [&db, &wal] {
+        assert!(
+            !bytes
+                .windows(api_key.len())
+                .any(|w| w == api_key.as_bytes())
+        );
+    }
+
+    let out = run(s(&["check", "--integration", &integration]), vec![])
+        .await
+        .unwrap();
+    assert!(out.status.success(), "{}", text(&out).1);
+    assert!(text(&out).0.contains("granted"), "{}", text(&out).0);
+
+    let out = run(s(&["sync", "--integration", &integration]), vec![])
+        .await
+        .unwrap();
+    assert!(out.status.success(), "{}", text(&out).1);
+    let table = text(&out).0;
+    assert!(
+        table.contains("candidate") && table.contains("total"),
+        "{table}"
+    );
+
+    let out = run(s(&["integrations", "list"]), vec![]).await.unwrap();
+    assert!(text(&out).0.contains(&integration));
+    assert!(text(&out).0.contains("succeeded"), "{}", text(&out).0);
+
+    let out = run(s(&["integrations", "remove", &integration]), vec![])
+        .await
+        .unwrap();
+    assert!(out.status.success(), "{}", text(&out).1);
+    let out = run(s(&["sync", "--integration", &integration]), vec![])
+        .await
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(text(&out).1.contains("no integration"), "{}", text(&out).1);
+    sandbox.shutdown().await.unwrap();
+}
