@@ -423,10 +423,17 @@ async fn supporting_models_are_synced_but_not_served() {
     let coverage = Coverage::new()
         .model(ModelCoverage::new(Model::Job))
         .supporting_model(Model::Tag);
-    assert!(!coverage.supports_model(Model::Tag), "not served as a model of its own");
+    assert!(
+        !coverage.supports_model(Model::Tag),
+        "not served as a model of its own"
+    );
     assert!(coverage.syncs_model(Model::Tag));
     let guard = GuardedConnector::new(CountingConnector::new(coverage));
-    let effective = guard.effective_scope(&SyncScope::full([Model::Job, Model::Tag, Model::Application]));
+    let effective = guard.effective_scope(&SyncScope::full([
+        Model::Job,
+        Model::Tag,
+        Model::Application,
+    ]));
     assert_eq!(effective.models, BTreeSet::from([Model::Job, Model::Tag]));
 }
 
