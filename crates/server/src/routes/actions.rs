@@ -328,6 +328,46 @@ fn source_name(integration: &Integration, source: Option<&CandidateSource>) -> O
         .or_else(|| integration.settings.default_source_name.clone())
 }
 
+/// The parts of a create-application or create-candidate request that need the store or the
+/// network before the connector runs: ids resolved to remote ids, answers matched to the job's
+/// questions, attachments decoded or downloaded, and the source to write.
+struct ResolvedCreate {
+    job_remote_id: String,
+    stage_remote_id: Option<String>,
+    screening_answers: Vec<ResolvedScreeningAnswer>,
+    attachments: Vec<AttachmentPayload>,
+    source_name: Option<String>,
+}
+
+/// Borrowed view of the request fields [`resolve_create`] needs.
+struct CreateParts<'a> {
+    job_id: &'a str,
+    stage_id: Option<&'a str>,
+    answers: &'a [ScreeningAnswer],
+    attachments: &'a [AttachmentInput],
+    source: Option<&'a CandidateSource>,
+}
+
+async fn resolve_create(
+    state: &AppState,
+    integration: &Integration,
+    parts: CreateParts<'_>,
+    notes: &mut Vec<String>,
+) -> Result<ResolvedCreate, ApiError> {
+    let job_remote_id = resolve_job(state, integration, parts.job_id).await?;
+    let stage_remote_id = resolve_stage(state, integration, parts.stage_id).await?;
+    let screening_answers =
+        resolve_answers(state, integration, &job_remote_id, parts.answers, notes).await?;
+    let attachments = load_attachments(state, parts.attachments).await?;
+    Ok(ResolvedCreate {
+        job_remote_id,
+        stage_remote_id,
+        screening_answers,
+        attachments,
+        source_name: source_name(integration, parts.source),
+    })
+}
+
 /// `POST /v1/ats/jobs/{job_id}/applications`.
 pub async fn create_application(
     State(state): State<AppState>,
@@ -337,24 +377,27 @@ pub async fn create_application(
 ) -> ActionResult<wire::CreatedApplication> {
     let integration = &scope.integration;
     ensure_action(&state, integration, Action::CreateApplication)?;
-    let job_remote_id = resolve_job(&state, integration, &job_id).await?;
-    let stage_remote_id = resolve_stage(&state, integration, body.stage_id.as_deref()).await?;
     let mut notes = Vec::new();
-    let screening_answers = resolve_answers(
+    let resolved = resolve_create(
         &state,
         integration,
-        &job_remote_id,
-        &body.screening_question_answers,
+        CreateParts {
+            job_id: &job_id,
+            stage_id: body.stage_id.as_deref(),
+            answers: &body.screening_question_answers,
+            attachments: &body.attachments,
+            source: body.source.as_ref(),
+        },
         &mut notes,
     )
     .await?;
-    let attachments = load_attachments(&state, &body.attachments).await?;
+    let job_remote_id = resolved.job_remote_id.clone();
     let input = CreateApplicationInput {
-        job_remote_id: job_remote_id.clone(),
-        stage_remote_id,
-        screening_answers,
-        attachments,
-        source_name: source_name(integration, body.source.as_ref()),
+        job_remote_id: resolved.job_remote_id,
+        stage_remote_id: resolved.stage_remote_id,
+        screening_answers: resolved.screening_answers,
+        attachments: resolved.attachments,
+        source_name: resolved.source_name,
         body,
     };
     let connector = state.connector(integration).await?;
@@ -404,25 +447,27 @@ pub async fn create_candidate(
 ) -> ActionResult<wire::Candidate> {
     let integration = &scope.integration;
     ensure_action(&state, integration, Action::CreateCandidate)?;
-    let job_remote_id = resolve_job(&state, integration, &body.application.job_id).await?;
-    let stage_remote_id =
-        resolve_stage(&state, integration, body.application.stage_id.as_deref()).await?;
     let mut notes = Vec::new();
-    let screening_answers = resolve_answers(
+    let resolved = resolve_create(
         &state,
         integration,
-        &job_remote_id,
-        &body.screening_question_answers,
+        CreateParts {
+            job_id: &body.application.job_id,
+            stage_id: body.application.stage_id.as_deref(),
+            answers: &body.screening_question_answers,
+            attachments: &body.attachments,
+            source: body.source.as_ref(),
+        },
         &mut notes,
     )
     .await?;
-    let attachments = load_attachments(&state, &body.attachments).await?;
+    let job_remote_id = resolved.job_remote_id.clone();
     let input = CreateCandidateInput {
-        job_remote_id: job_remote_id.clone(),
-        stage_remote_id,
-        screening_answers,
-        attachments,
-        source_name: source_name(integration, body.source.as_ref()),
+        job_remote_id: resolved.job_remote_id,
+        stage_remote_id: resolved.stage_remote_id,
+        screening_answers: resolved.screening_answers,
+        attachments: resolved.attachments,
+        source_name: resolved.source_name,
         body,
     };
     let connector = state.connector(integration).await?;
