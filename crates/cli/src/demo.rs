@@ -111,6 +111,9 @@ pub async fn run(args: DemoArgs) -> anyhow::Result<()> {
         "mandator_id": mandator_id,
         "api_key": sandbox_key,
         "default_source_name": "atsbridge",
+        // The sandbox is local: no need for the polite limits a real tenant gets by default.
+        "max_concurrent_requests": 16,
+        "requests_per_second": 1000,
     });
     let integration = store
         .create_integration(NewIntegration {
