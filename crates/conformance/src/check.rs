@@ -340,7 +340,9 @@ fn record_keys(model: Model) -> Vec<String> {
 
 /// Coverage honesty over every successful sync fixture: each declared model yields records,
 /// each declared field is filled in at least one record, every undeclared field is always
-/// empty, and no undeclared model is pushed.
+/// empty, and no undeclared model is pushed. A field declared as always empty
+/// ([`FieldCoverage::always_empty_reason`](atsbridge_connector::FieldCoverage)) is the
+/// exception: it must be empty in every record, since its stated reason is otherwise wrong.
 pub async fn check_field_coverage_honest(kit: &ConformanceKit) -> CheckResult {
     const CHECK: &str = "check_field_coverage_honest";
     let declared = declared_models(kit);
@@ -384,18 +386,27 @@ pub async fn check_field_coverage_honest(kit: &ConformanceKit) -> CheckResult {
             let filled_in = records
                 .iter()
                 .find(|(_, record)| record.get(&key).is_some_and(|v| !is_empty_value(v)));
-            let is_declared = model_coverage.declares_field(&field);
-            match (is_declared, filled_in) {
-                (true, None) => problems.add(format!(
+            let remote_id_of = |record: &Value| {
+                record
+                    .get("remote_id")
+                    .map(Value::to_string)
+                    .unwrap_or_default()
+            };
+            match (model_coverage.field(&field), filled_in) {
+                (Some(declared), None) if !declared.is_always_empty() => problems.add(format!(
                     "{model}.{field} is declared but empty in every fixture record"
                 )),
-                (false, Some((scenario, record))) if field != "remote_id" => {
+                (Some(declared), Some((scenario, record))) if declared.is_always_empty() => {
+                    problems.add(format!(
+                        "{model}.{field} is declared always empty but `{scenario}` fills it \
+                         (record {})",
+                        remote_id_of(record)
+                    ));
+                }
+                (None, Some((scenario, record))) if field != "remote_id" => {
                     problems.add(format!(
                         "{model}.{field} is not declared but `{scenario}` fills it (record {})",
-                        record
-                            .get("remote_id")
-                            .map(Value::to_string)
-                            .unwrap_or_default()
+                        remote_id_of(record)
                     ));
                 }
                 _ => {}

@@ -80,6 +80,39 @@ async fn field_check_catches_a_field_declared_but_never_filled() {
 }
 
 #[tokio::test]
+async fn field_check_accepts_an_empty_field_only_with_the_always_empty_marker() {
+    let marked = kit(Breakage {
+        marks_always_empty: Some("last_name"),
+        ..Breakage::default()
+    });
+    assert_eq!(
+        check::check_field_coverage_honest(&marked).await.unwrap(),
+        Checked::Passed
+    );
+    // The same never-filled field, declared without the marker, fails.
+    let unmarked = kit(Breakage {
+        declares_too_much: true,
+        ..Breakage::default()
+    });
+    assert_fails(
+        check::check_field_coverage_honest(&unmarked).await,
+        "candidate.last_name is declared but empty in every fixture record",
+    );
+}
+
+#[tokio::test]
+async fn field_check_catches_an_always_empty_marker_on_a_filled_field() {
+    let broken = kit(Breakage {
+        marks_always_empty: Some("first_name"),
+        ..Breakage::default()
+    });
+    assert_fails(
+        check::check_field_coverage_honest(&broken).await,
+        "candidate.first_name is declared always empty but",
+    );
+}
+
+#[tokio::test]
 async fn field_check_catches_an_undeclared_field_that_is_filled() {
     let broken = kit(Breakage {
         declares_too_little: true,

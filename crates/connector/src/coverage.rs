@@ -154,6 +154,12 @@ pub struct FieldCoverage {
     /// Caveats of this connector for the field (empty when there are none).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notes: Option<String>,
+    /// Set when the field is declared although the provider never has data for it: the
+    /// field is served (with its empty value) and this says why it stays empty. The
+    /// conformance kit then requires the field to be empty in every fixture record instead
+    /// of filled in at least one, so a marker that stops being true is noticed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub always_empty_reason: Option<String>,
 }
 
 impl FieldCoverage {
@@ -162,15 +168,30 @@ impl FieldCoverage {
         Self {
             name: name.into(),
             notes: None,
+            always_empty_reason: None,
         }
     }
 
     /// A field with a note.
     pub fn with_note(name: impl Into<String>, notes: impl Into<String>) -> Self {
         Self {
-            name: name.into(),
             notes: Some(notes.into()),
+            ..Self::new(name)
         }
+    }
+
+    /// A declared field the provider never fills, with the reason (see
+    /// [`always_empty_reason`](Self::always_empty_reason)).
+    pub fn always_empty(name: impl Into<String>, reason: impl Into<String>) -> Self {
+        Self {
+            always_empty_reason: Some(reason.into()),
+            ..Self::new(name)
+        }
+    }
+
+    /// Whether the field is declared as always empty for this connector.
+    pub fn is_always_empty(&self) -> bool {
+        self.always_empty_reason.is_some()
     }
 }
 
@@ -221,9 +242,25 @@ impl ModelCoverage {
         self
     }
 
+    /// Adds one field the provider never fills, with the reason it stays empty.
+    #[must_use]
+    pub fn field_always_empty(
+        mut self,
+        name: impl Into<String>,
+        reason: impl Into<String>,
+    ) -> Self {
+        self.fields.push(FieldCoverage::always_empty(name, reason));
+        self
+    }
+
+    /// The declaration of the field `name`, if any.
+    pub fn field(&self, name: &str) -> Option<&FieldCoverage> {
+        self.fields.iter().find(|field| field.name == name)
+    }
+
     /// Whether `name` is among the declared fields.
     pub fn declares_field(&self, name: &str) -> bool {
-        self.fields.iter().any(|field| field.name == name)
+        self.field(name).is_some()
     }
 }
 
@@ -493,8 +530,8 @@ impl Coverage {
     }
 
     /// Problems that make the declaration inconsistent: a model, action or feature declared
-    /// twice, or a field listed twice. Empty when the declaration is sound; the conformance
-    /// kit and the registry tests assert that.
+    /// twice, a field listed twice, or a field marked always empty with a blank reason. Empty
+    /// when the declaration is sound; the conformance kit and the registry tests assert that.
     pub fn problems(&self) -> Vec<String> {
         let mut problems = Vec::new();
         for (index, declared) in self.models.iter().enumerate() {
@@ -504,7 +541,7 @@ impl Coverage {
             {
                 problems.push(format!("model `{}` is declared twice", declared.model));
             }
-            push_duplicate_fields(&mut problems, declared.model.as_str(), &declared.fields);
+            push_field_problems(&mut problems, declared.model.as_str(), &declared.fields);
         }
         for (index, declared) in self.actions.iter().enumerate() {
             if self.actions[..index]
@@ -513,7 +550,7 @@ impl Coverage {
             {
                 problems.push(format!("action `{}` is declared twice", declared.action));
             }
-            push_duplicate_fields(
+            push_field_problems(
                 &mut problems,
                 declared.action.as_str(),
                 &declared.input_fields,
@@ -531,8 +568,18 @@ impl Coverage {
     }
 }
 
-fn push_duplicate_fields(problems: &mut Vec<String>, owner: &str, fields: &[FieldCoverage]) {
+fn push_field_problems(problems: &mut Vec<String>, owner: &str, fields: &[FieldCoverage]) {
     for (index, field) in fields.iter().enumerate() {
+        if field
+            .always_empty_reason
+            .as_deref()
+            .is_some_and(|reason| reason.trim().is_empty())
+        {
+            problems.push(format!(
+                "`{owner}` marks field `{}` always empty without saying why",
+                field.name
+            ));
+        }
         if fields[..index]
             .iter()
             .any(|earlier| earlier.name == field.name)
@@ -582,6 +629,45 @@ mod tests {
                 "`job` lists field `title` twice".to_owned(),
                 "feature `API Passthrough` is declared twice".to_owned(),
             ]
+        );
+    }
+
+    #[test]
+    fn always_empty_fields_are_declared_and_need_a_reason() {
+        let coverage = sample().model(
+            ModelCoverage::new(Model::JobScreeningQuestion)
+                .fields(["index"])
+                .field_always_empty("precondition_options", "No conditional questions."),
+        );
+        assert!(coverage.problems().is_empty());
+        assert!(coverage.declares_field(Model::JobScreeningQuestion, "precondition_options"));
+        let declared = coverage
+            .model_coverage(Model::JobScreeningQuestion)
+            .unwrap();
+        assert!(
+            declared
+                .field("precondition_options")
+                .unwrap()
+                .is_always_empty()
+        );
+        assert!(!declared.field("index").unwrap().is_always_empty());
+        assert!(declared.field("required").is_none());
+
+        let json = serde_json::to_value(&coverage).unwrap();
+        let fields = &json["models"][1]["fields"];
+        assert!(fields[0].get("always_empty_reason").is_none());
+        assert_eq!(
+            fields[1]["always_empty_reason"],
+            "No conditional questions."
+        );
+        let back: Coverage = serde_json::from_value(json).unwrap();
+        assert_eq!(back, coverage);
+
+        let blank =
+            sample().model(ModelCoverage::new(Model::Candidate).field_always_empty("title", "  "));
+        assert_eq!(
+            blank.problems(),
+            vec!["`candidate` marks field `title` always empty without saying why".to_owned()]
         );
     }
 

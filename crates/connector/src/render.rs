@@ -95,14 +95,23 @@ fn push_notes(page: &mut String, notes: Option<&str>) {
 fn push_field_table(page: &mut String, heading: &str, fields: &[FieldCoverage]) {
     let _ = writeln!(page, "| {heading} | Notes |\n|---|---|");
     for field in fields {
-        let _ = writeln!(
-            page,
-            "| `{}` | {} |",
-            field.name,
-            table_cell(field.notes.as_deref().unwrap_or_default())
-        );
+        let _ = writeln!(page, "| `{}` | {} |", field.name, field_notes(field));
     }
     page.push('\n');
+}
+
+/// The notes cell of a field: its notes, then why it is always empty when it is.
+fn field_notes(field: &FieldCoverage) -> String {
+    let notes = table_cell(field.notes.as_deref().unwrap_or_default());
+    let Some(reason) = field.always_empty_reason.as_deref() else {
+        return notes;
+    };
+    let always_empty = format!("Always empty: {}", table_cell(reason));
+    if notes.is_empty() {
+        always_empty
+    } else {
+        format!("{notes}<br>{always_empty}")
+    }
 }
 
 /// Makes text safe inside a Markdown table cell.
@@ -116,7 +125,9 @@ fn table_cell(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::coverage::{Action, ActionCoverage, Feature, FeatureCoverage, Guide, ModelCoverage};
+    use crate::coverage::{
+        Action, ActionCoverage, Feature, FeatureCoverage, FieldCoverage, Guide, ModelCoverage,
+    };
     use atsbridge_schema::Model;
 
     fn sample_info() -> ConnectorInfo {
@@ -128,6 +139,17 @@ mod tests {
         )
     }
 
+    fn screening_question_links() -> ModelCoverage {
+        let mut links = ModelCoverage::new(Model::JobScreeningQuestion)
+            .fields(["index", "required"])
+            .field_always_empty("precondition_options", "No conditional | questions.");
+        links.fields.push(FieldCoverage {
+            notes: Some("Never set.".to_owned()),
+            ..FieldCoverage::always_empty("precondition_question_id", "None exist.")
+        });
+        links
+    }
+
     fn sample_coverage() -> Coverage {
         Coverage::new()
             .model(
@@ -136,7 +158,7 @@ mod tests {
                     .fields(["id", "remote_id", "name"])
                     .field_with_note("post_url", "The first of several | URLs."),
             )
-            .model(ModelCoverage::new(Model::JobScreeningQuestion).fields(["index", "required"]))
+            .model(screening_question_links())
             .action(
                 ActionCoverage::new(Action::AddApplicationAttachment)
                     .note("Falls back to the candidate.")
@@ -194,6 +216,8 @@ Only published jobs are read.
 |---|---|
 | `index` |  |
 | `required` |  |
+| `precondition_options` | Always empty: No conditional \\| questions. |
+| `precondition_question_id` | Never set.<br>Always empty: None exist. |
 
 ### Actions
 

@@ -56,10 +56,16 @@ const RESULT_LINK_FIELDS: [&str; 4] = [
     "details.attributes.value",
 ];
 
+/// Note on fields the connector fills beyond Kombo's own eRecruiter coverage page.
+const BEYOND_KOMBO: &str = "Beyond Kombo's eRecruiter page";
+
 /// The coverage declaration.
 pub fn coverage() -> Coverage {
     let jobs = ModelCoverage::new(Model::Job)
-        .note("We select the first post url that we find for the job. It could have multiple.")
+        .note(
+            "A job can be published on several channels. `post_url` is the ad URL of the first \
+             publication that has one, without eRecruiter's `$Referrer$` placeholder.",
+        )
         .fields([
             "id",
             "remote_id",
@@ -73,49 +79,85 @@ pub fn coverage() -> Coverage {
             "experience_level",
             "location",
             "custom_fields",
+        ])
+        .field_with_note(
             "integration_fields",
+            "`DEFAULT`: internal name and location, subtitle, job profiles, regions, job tags \
+             and end of publication; `CUSTOM`: every custom field of the job.",
+        )
+        .fields([
             "opened_at",
             "remote_created_at",
             "remote_updated_at",
             "remote_data",
         ]);
-    let candidates = ModelCoverage::new(Model::Candidate).fields([
-        "id",
-        "remote_id",
-        "changed_at",
-        "remote_deleted_at",
-        "first_name",
-        "last_name",
-        "source",
-        "phone_numbers",
-        "email_addresses",
-        "social_media",
-        "location",
-        "custom_fields",
-        "integration_fields",
-        "remote_created_at",
-        "remote_updated_at",
-        "remote_data",
-    ]);
-    let stages = ModelCoverage::new(Model::ApplicationStage).fields([
-        "id",
-        "remote_id",
-        "changed_at",
-        "remote_deleted_at",
-        "name",
-    ]);
-    let applications = ModelCoverage::new(Model::Application).fields([
-        "id",
-        "remote_id",
-        "changed_at",
-        "remote_deleted_at",
-        "outcome",
-        "current_stage_id",
-        "job_id",
-        "candidate_id",
-        "custom_fields",
-        "integration_fields",
-    ]);
+    let candidates = ModelCoverage::new(Model::Candidate)
+        .fields([
+            "id",
+            "remote_id",
+            "changed_at",
+            "remote_deleted_at",
+            "first_name",
+            "last_name",
+            "source",
+            "phone_numbers",
+            "email_addresses",
+            "social_media",
+            "location",
+            "custom_fields",
+        ])
+        .field_with_note(
+            "integration_fields",
+            "`DEFAULT`: source detail, website, salary expectation (amount, currency, period), \
+             earliest start and privacy-policy acceptance; `CUSTOM`: every custom field of the \
+             applicant.",
+        )
+        .fields(["remote_created_at", "remote_updated_at", "remote_data"])
+        .field_with_note(
+            "tags",
+            format!("{BEYOND_KOMBO}: the applicant's tags (free texts in eRecruiter)."),
+        );
+    let stages = ModelCoverage::new(Model::ApplicationStage)
+        .fields(["id", "remote_id", "changed_at", "remote_deleted_at", "name"])
+        .field_with_note(
+            "index",
+            format!(
+                "{BEYOND_KOMBO}: position of the stage among eRecruiter's fixed workflow groups."
+            ),
+        )
+        .field_with_note(
+            "status",
+            format!("{BEYOND_KOMBO}: always `ACTIVE`; the workflow groups cannot be retired."),
+        );
+    let applications = ModelCoverage::new(Model::Application)
+        .fields([
+            "id",
+            "remote_id",
+            "changed_at",
+            "remote_deleted_at",
+            "outcome",
+            "current_stage_id",
+            "job_id",
+            "candidate_id",
+        ])
+        .field_always_empty(
+            "custom_fields",
+            "eRecruiter defines custom fields for applicants, jobs and companies, never for a \
+             single application, so this object stays `{}`. What the application has beyond \
+             the unified fields is in `integration_fields`.",
+        )
+        .field_with_note(
+            "integration_fields",
+            "`DEFAULT`: the tenant's status text, the status text the applicant sees, the \
+             application's own source and source detail, and its rating.",
+        )
+        .field_with_note(
+            "remote_data",
+            format!(
+                "{BEYOND_KOMBO}: the application's item of `/Api/Applications/{{applicantId}}`, \
+                 keyed by that path."
+            ),
+        );
     let questions = ModelCoverage::new(Model::ScreeningQuestion).fields([
         "id",
         "remote_id",
@@ -125,17 +167,19 @@ pub fn coverage() -> Coverage {
         "description",
         "format",
     ]);
-    let job_questions = ModelCoverage::new(Model::JobScreeningQuestion).fields([
-        "index",
-        "required",
-        "precondition_question_id",
-        "precondition_options",
-        "job_id",
-        "question_id",
-        "id",
-        "changed_at",
-        "remote_deleted_at",
-    ]);
+    let no_preconditions = "An eRecruiter questionnaire shows every item unconditionally; no \
+                            question can depend on the answer to another one.";
+    let job_questions = ModelCoverage::new(Model::JobScreeningQuestion)
+        .fields(["index", "required"])
+        .field_always_empty("precondition_question_id", no_preconditions)
+        .field_always_empty("precondition_options", no_preconditions)
+        .fields([
+            "job_id",
+            "question_id",
+            "id",
+            "changed_at",
+            "remote_deleted_at",
+        ]);
     Coverage::new()
         .model(jobs)
         .model(candidates)
@@ -150,9 +194,9 @@ pub fn coverage() -> Coverage {
         .action(
             ActionCoverage::new(Action::AddApplicationAttachment)
                 .note(
-                    "This action will fall back to the \"Add attachment to candidate\" action. \
-                     Therefore, there could be cases where the attachment may not be added to the \
-                     application but rather to the candidate.",
+                    "eRecruiter keeps documents on the applicant, not on one application. The \
+                     file is therefore stored on the candidate behind the application, exactly \
+                     as \"Add attachment to candidate\" would, and the response warns about it.",
                 )
                 .input_fields(["application_id"])
                 .input_fields(ATTACHMENT_FIELDS),
@@ -174,7 +218,7 @@ pub fn coverage() -> Coverage {
         )
         .feature(FeatureCoverage::new(Feature::SourceWriting).guide(Guide::new(
             "View Candidate Sources",
-            "How to view and manage candidate sources in eRecruiter.",
+            "Where eRecruiter keeps its list of candidate sources and how atsbridge fills it in.",
             "eRecruiter calls a candidate's source the *Referrer* (German UI: \"Bewerberquelle\"). \
              Administrators maintain the allowed sources in the eRecruiter settings; add the source \
              name your integration writes (the request's `source.name` or the integration's \
@@ -184,7 +228,7 @@ pub fn coverage() -> Coverage {
         .feature(FeatureCoverage::new(Feature::SyncOnlyCreatedApplications))
         .feature(FeatureCoverage::new(Feature::ConnectionGuide).guide(Guide::new(
             "Connection Setup Guide",
-            "Step-by-step instructions to connect your eRecruiter account.",
+            "What to ask your eRecruiter administrator for and where to enter it.",
             "1. Ask your eRecruiter administrator (or eRecruiter support) for an API key of your \
              mandator with the access levels *Jobs* and *Applicants* and the *ApplicationSearch* \
              permission.\n2. Note the numeric mandator id and the API host of your installation \
@@ -320,6 +364,140 @@ mod tests {
         assert!(!c.declares_field(Model::Job, "closed_at"));
     }
 
+    /// The fields of Kombo's eRecruiter coverage page, which must all stay declared.
+    const SEED_FIELDS: [(Model, &[&str]); 6] = [
+        (
+            Model::Job,
+            &[
+                "id",
+                "remote_id",
+                "changed_at",
+                "remote_deleted_at",
+                "name",
+                "description",
+                "employment_type",
+                "status",
+                "post_url",
+                "experience_level",
+                "location",
+                "custom_fields",
+                "integration_fields",
+                "opened_at",
+                "remote_created_at",
+                "remote_updated_at",
+                "remote_data",
+            ],
+        ),
+        (
+            Model::Candidate,
+            &[
+                "id",
+                "remote_id",
+                "changed_at",
+                "remote_deleted_at",
+                "first_name",
+                "last_name",
+                "source",
+                "phone_numbers",
+                "email_addresses",
+                "social_media",
+                "location",
+                "custom_fields",
+                "integration_fields",
+                "remote_created_at",
+                "remote_updated_at",
+                "remote_data",
+            ],
+        ),
+        (
+            Model::ApplicationStage,
+            &["id", "remote_id", "changed_at", "remote_deleted_at", "name"],
+        ),
+        (
+            Model::Application,
+            &[
+                "id",
+                "remote_id",
+                "changed_at",
+                "remote_deleted_at",
+                "outcome",
+                "current_stage_id",
+                "job_id",
+                "candidate_id",
+                "custom_fields",
+                "integration_fields",
+            ],
+        ),
+        (
+            Model::ScreeningQuestion,
+            &[
+                "id",
+                "remote_id",
+                "changed_at",
+                "remote_deleted_at",
+                "title",
+                "description",
+                "format",
+            ],
+        ),
+        (
+            Model::JobScreeningQuestion,
+            &[
+                "index",
+                "required",
+                "precondition_question_id",
+                "precondition_options",
+                "job_id",
+                "question_id",
+                "id",
+                "changed_at",
+                "remote_deleted_at",
+            ],
+        ),
+    ];
+
+    #[test]
+    fn every_seed_field_stays_declared_and_extras_say_so() {
+        let c = coverage();
+        for (model, seed) in SEED_FIELDS {
+            let declared = c.model_coverage(model).unwrap();
+            for field in seed {
+                assert!(declared.declares_field(field), "{model}.{field}");
+            }
+            // Fields beyond the seed are marked as such on the page.
+            for field in &declared.fields {
+                if !seed.contains(&field.name.as_str()) {
+                    assert!(
+                        field
+                            .notes
+                            .as_deref()
+                            .is_some_and(|n| n.starts_with(BEYOND_KOMBO)),
+                        "{model}.{} is not in the seed and has no note saying so",
+                        field.name
+                    );
+                }
+            }
+        }
+        let always_empty: Vec<String> = c
+            .models
+            .iter()
+            .flat_map(|m| {
+                m.fields
+                    .iter()
+                    .filter(|f| f.is_always_empty())
+                    .map(move |f| format!("{}.{}", m.model, f.name))
+            })
+            .collect();
+        assert_eq!(
+            always_empty,
+            [
+                "application.custom_fields",
+                "job_screening_question.precondition_question_id",
+                "job_screening_question.precondition_options"
+            ]
+        );
+    }
+
     #[test]
     fn rendered_page_lists_every_seed_section() {
         let page = render_coverage_markdown(&info(), &coverage());
@@ -343,7 +521,8 @@ mod tests {
         ] {
             assert!(page.contains(heading), "missing {heading}");
         }
-        assert!(page.contains("It could have multiple."));
+        assert!(page.contains("`post_url` is the ad URL of the first publication"));
+        assert!(page.contains("| `precondition_options` | Always empty: An eRecruiter"));
         assert!(page.contains("| Sync Only Created Applications |"));
     }
 }

@@ -23,7 +23,8 @@
 //!    stages are therefore the seven fixed `WorkflowStatusGroup` values, with stable remote ids
 //!    `0`..`6` and English names (None, New, Internal, Proposed, External, Rejected, Accepted).
 //!    They are emitted on every sync without a request. An application's `current_stage` is its
-//!    group; the localized status text is kept in the application's `remote_data`.
+//!    group; the localized status text is kept in the application's `remote_data` and in its
+//!    `Status` integration field (see 25).
 //!    Outcome: Rejected → `DECLINED`, Accepted → `HIRED`, any other group → `PENDING`.
 //!
 //! 4. **Incremental sync.** There is no modified-since filter, so every run enumerates all
@@ -122,9 +123,8 @@
 //!
 //! 22. **Candidate custom fields** come from `GET Api/Applicant/CustomFields/{id}` (one request
 //!     per applicant, typed by field type: checkbox → bool, checkbox list → array, date →
-//!     timestamp, else the formatted text). Job custom fields come with the job. Applications
-//!     have no readable custom fields in eRecruiter's API; their `custom_fields` is `{}`.
-//!     `integration_fields` is `[]` on every model (nothing is enabled for passthrough yet).
+//!     timestamp, else the formatted text). Job custom fields come with the job.
+//!     `custom_fields` is keyed by the field's internal `Name`.
 //!
 //! 23. **Tags outside the declaration.** Tag records are pushed when the sync scope asks for
 //!     the `tag` model; the guard narrows scopes to declared models and tags are not in the
@@ -133,3 +133,45 @@
 //! 24. **Read back after writes.** Create and tag actions re-read the applicant (and its
 //!     applications) after writing, so the records they return are exactly what the next sync
 //!     produces and no spurious change is recorded.
+//!
+//! 25. **Integration fields.** Kombo lists in `integration_fields` only the provider fields a
+//!     customer enabled one by one; atsbridge has no such switch, so every job, candidate and
+//!     application lists a fixed set of provider fields that the unified schema has no place
+//!     for:
+//!     - `CUSTOM`: each custom field of the job or applicant, `key` = internal `Name`,
+//!       `label` = public `Title`, value typed as in `custom_fields` (see 22). The same data
+//!       is also in `custom_fields`; the integration field adds the label and the kind.
+//!     - `DEFAULT` (built-in members, keyed by their eRecruiter member name, listed only when
+//!       the provider has a value): job `InternalName`, `InternalLocation`, `SubTitle`,
+//!       `JobProfiles`, `Regions`, `Tags`, `ExpirationDate`; applicant
+//!       `ReferrerAdditionalInfo`, `Url`, `Salary`, `SalaryCurrency`, `SalaryPeriod`,
+//!       `EarliestPossibleBeginDate` (the provider's partial-date object), `PolicyAcceptedAt`;
+//!       application `Status` (the tenant's localized status text), `StatusForApplicant`,
+//!       `Referrer`, `ReferrerAdditionalInfo`, `Rating`. Dates use the wire timestamp format and
+//!       enums their member names; everything else is the provider's value.
+//!
+//!     The record's `IntegrationField.id` is the field's identifier within the record: the
+//!     member name for `DEFAULT` fields and `CustomFields/{Name}` for `CUSTOM` ones (tenants
+//!     name custom fields freely, so a custom field called `Tags` must not collide with the
+//!     job's `Tags` member). The served `id` is a Kombo id minted from the model, the record's
+//!     remote id and that identifier (`IdMinter::mint_integration_field`).
+//!
+//! 26. **Application custom fields.** eRecruiter's custom fields target applicants, jobs and
+//!     companies (and combinations of them), never a single application, and no endpoint reads
+//!     custom values per application. Putting the status text or the referrer detail into
+//!     `custom_fields` would present built-in members as tenant-defined fields and duplicate
+//!     `integration_fields`, so `custom_fields` stays `{}` and the coverage declares it
+//!     *always empty* with that reason (`FieldCoverage::always_empty_reason`). It stays
+//!     declared because Kombo's page lists it; the conformance kit fails if a fixture ever
+//!     fills it, so the marker cannot go stale. If atsbridge gains per-integration custom
+//!     field mappings (a customer key pointing at an integration field), this is where they
+//!     would land.
+//!
+//! 27. **Screening-question preconditions.** eRecruiter questionnaires show every item
+//!     unconditionally, so `precondition_question_id` and `precondition_options` are always
+//!     null. They are declared (Kombo's page lists them) with the same *always empty* marker.
+//!
+//! 28. **Fields beyond Kombo's page.** The connector also fills `candidates[].tags`, the
+//!     application's `remote_data` and the stages' `index` and `status`. Hiding real data would
+//!     help no one, so they are declared, each with a note that it goes beyond Kombo's
+//!     eRecruiter coverage.

@@ -3,9 +3,12 @@
 use std::collections::BTreeSet;
 
 use atsbridge_schema::Timestamp;
-use atsbridge_schema::common::{EmailAddress, JsonObject, Location, PhoneNumber, SocialMediaLink};
+use atsbridge_schema::common::{
+    EmailAddress, IntegrationField, JsonObject, Location, PhoneNumber, SocialMediaLink,
+};
 use atsbridge_schema::enums::{
-    ApplicationOutcome, EmploymentType, JobStatus as UnifiedJobStatus, StageStatus, TextDisplayType,
+    ApplicationOutcome, EmploymentType, IntegrationFieldType, JobStatus as UnifiedJobStatus,
+    StageStatus, TextDisplayType,
 };
 use atsbridge_schema::format::{QuestionFormat, QuestionOption};
 use atsbridge_schema::record::{
@@ -195,45 +198,146 @@ fn join_street(street: &Option<String>, number: &Option<String>) -> Option<Strin
     }
 }
 
+/// The JSON value of a custom field, typed by the field type (checkbox → bool, checkbox list
+/// → array, date → timestamp, else the formatted text); `Null` when it has none.
+fn custom_field_value(field: &CustomFieldResponse, value: &CustomFieldValueResponse) -> Value {
+    let text = value.value.clone().or_else(|| value.string_value.clone());
+    let mapped = match field.r#type {
+        Some(CustomFieldType::CheckBox) => value.bool_value.map(Value::Bool).or_else(|| {
+            text.as_deref()
+                .map(|t| Value::Bool(t.eq_ignore_ascii_case("true")))
+        }),
+        Some(CustomFieldType::CheckboxList) => value
+            .string_value
+            .as_deref()
+            .or(text.as_deref())
+            .map(|joined| {
+                Value::Array(
+                    joined
+                        .split('|')
+                        .map(str::trim)
+                        .filter(|s| !s.is_empty())
+                        .map(|s| Value::String(s.to_owned()))
+                        .collect(),
+                )
+            }),
+        Some(CustomFieldType::Date) => value
+            .date_value
+            .map(|d| Value::String(Timestamp::from_datetime(d).to_wire_string()))
+            .or_else(|| text.clone().map(Value::String)),
+        _ => text.map(Value::String),
+    };
+    mapped.unwrap_or(Value::Null)
+}
+
+/// The custom fields that carry a definition with an internal name, with that name.
+fn named_custom_fields(
+    values: &[CustomFieldValueResponse],
+) -> impl Iterator<Item = (String, &CustomFieldResponse, &CustomFieldValueResponse)> {
+    values.iter().filter_map(|value| {
+        let field = value.custom_field.as_ref()?;
+        Some((non_blank(&field.name)?, field, value))
+    })
+}
+
 /// Custom field values keyed by the field's internal name, typed by the field type.
 pub fn map_custom_fields(values: &[CustomFieldValueResponse]) -> JsonObject {
-    let mut object = JsonObject::new();
-    for value in values {
-        let Some(field) = value.custom_field.as_ref() else {
-            continue;
+    named_custom_fields(values)
+        .map(|(name, field, value)| (name, custom_field_value(field, value)))
+        .collect()
+}
+
+/// Prefix of the record-level id of a custom field's integration field. Custom field names
+/// are chosen by the tenant and may equal the name of a built-in member, so the two kinds
+/// get separate id spaces.
+pub const CUSTOM_INTEGRATION_FIELD_ID_PREFIX: &str = "CustomFields/";
+
+/// Custom fields as `CUSTOM` integration fields: key is the field's internal name, label its
+/// public title, value typed as in [`map_custom_fields`]. A name listed twice keeps its last
+/// value, as in `custom_fields`.
+pub fn custom_integration_fields(values: &[CustomFieldValueResponse]) -> Vec<IntegrationField> {
+    let mut fields: Vec<IntegrationField> = Vec::new();
+    for (name, field, value) in named_custom_fields(values) {
+        let item = IntegrationField {
+            id: format!("{CUSTOM_INTEGRATION_FIELD_ID_PREFIX}{name}"),
+            key: name,
+            r#type: IntegrationFieldType::Custom,
+            value: Some(custom_field_value(field, value)).filter(|v| !v.is_null()),
+            label: non_blank(&field.title),
         };
-        let Some(name) = non_blank(&field.name) else {
-            continue;
-        };
-        let text = value.value.clone().or_else(|| value.string_value.clone());
-        let mapped = match field.r#type {
-            Some(CustomFieldType::CheckBox) => value.bool_value.map(Value::Bool).or_else(|| {
-                text.as_deref()
-                    .map(|t| Value::Bool(t.eq_ignore_ascii_case("true")))
-            }),
-            Some(CustomFieldType::CheckboxList) => value
-                .string_value
-                .as_deref()
-                .or(text.as_deref())
-                .map(|joined| {
-                    Value::Array(
-                        joined
-                            .split('|')
-                            .map(str::trim)
-                            .filter(|s| !s.is_empty())
-                            .map(|s| Value::String(s.to_owned()))
-                            .collect(),
-                    )
-                }),
-            Some(CustomFieldType::Date) => value
-                .date_value
-                .map(|d| Value::String(Timestamp::from_datetime(d).to_wire_string()))
-                .or_else(|| text.clone().map(Value::String)),
-            _ => text.map(Value::String),
-        };
-        object.insert(name, mapped.unwrap_or(Value::Null));
+        match fields.iter_mut().find(|known| known.id == item.id) {
+            Some(known) => *known = item,
+            None => fields.push(item),
+        }
     }
-    object
+    fields
+}
+
+/// A built-in member of a provider object as a `DEFAULT` integration field, keyed (and
+/// identified) by the member's name; `None` when the provider has no value for it.
+fn default_field(member: &str, label: &str, value: Option<Value>) -> Option<IntegrationField> {
+    let value = value.filter(|value| match value {
+        Value::Null => false,
+        Value::String(text) => !text.trim().is_empty(),
+        Value::Array(items) => !items.is_empty(),
+        _ => true,
+    })?;
+    Some(IntegrationField {
+        id: member.to_owned(),
+        key: member.to_owned(),
+        r#type: IntegrationFieldType::Default,
+        value: Some(value),
+        label: Some(label.to_owned()),
+    })
+}
+
+fn text_value(value: &Option<String>) -> Option<Value> {
+    non_blank(value).map(Value::String)
+}
+
+fn list_value(values: &[String]) -> Option<Value> {
+    Some(Value::Array(
+        values
+            .iter()
+            .map(|v| v.trim())
+            .filter(|v| !v.is_empty())
+            .map(|v| Value::String(v.to_owned()))
+            .collect(),
+    ))
+}
+
+fn timestamp_value(value: Option<DateTime<Utc>>) -> Option<Value> {
+    value.map(|at| Value::String(Timestamp::from_datetime(at).to_wire_string()))
+}
+
+/// The job's integration fields: built-in members without a unified field, then its custom
+/// fields.
+pub fn job_integration_fields(job: &JobResponse) -> Vec<IntegrationField> {
+    [
+        default_field(
+            "InternalName",
+            "Internal name",
+            text_value(&job.internal_name),
+        ),
+        default_field(
+            "InternalLocation",
+            "Internal location",
+            text_value(&job.internal_location),
+        ),
+        default_field("SubTitle", "Subtitle", text_value(&job.sub_title)),
+        default_field("JobProfiles", "Job profiles", list_value(&job.job_profiles)),
+        default_field("Regions", "Regions", list_value(&job.regions)),
+        default_field("Tags", "Job tags", list_value(&job.tags)),
+        default_field(
+            "ExpirationDate",
+            "Publication ends",
+            timestamp_value(job.expiration_date),
+        ),
+    ]
+    .into_iter()
+    .flatten()
+    .chain(custom_integration_fields(&job.custom_fields))
+    .collect()
 }
 
 /// Maps a job. `remote_data` is the raw job keyed by the path it was read from.
@@ -255,6 +359,7 @@ pub fn map_job(job: &JobResponse, remote_data: Option<JsonObject>) -> JobRecord 
             .find_map(|c| non_blank(&Some(c.clone()))),
         location: map_job_location(job),
         custom_fields: Some(map_custom_fields(&job.custom_fields)),
+        integration_fields: job_integration_fields(job),
         opened_at: ts(job.online_date.or(job.online_date_corrected)),
         remote_created_at: ts(job.creation_date),
         remote_updated_at: ts(job.update_date),
@@ -342,12 +447,61 @@ pub fn map_applicant(
         social_media,
         location: (location != Location::default()).then_some(location),
         custom_fields: Some(map_custom_fields(custom_fields)),
+        integration_fields: applicant_integration_fields(applicant, custom_fields),
         remote_created_at: ts(applicant.date_of_creation),
         remote_updated_at: ts(updated),
         remote_data,
         tag_remote_ids: distinct_tags(&applicant.tags),
         ..CandidateRecord::default()
     }
+}
+
+/// The applicant's integration fields: built-in members without a unified field, then the
+/// custom fields read from `Applicant/CustomFields/{id}`.
+pub fn applicant_integration_fields(
+    applicant: &ApplicantResponse,
+    custom_fields: &[CustomFieldValueResponse],
+) -> Vec<IntegrationField> {
+    [
+        default_field(
+            "ReferrerAdditionalInfo",
+            "Source detail",
+            text_value(&applicant.referrer_additional_info),
+        ),
+        default_field("Url", "Website", text_value(&applicant.url)),
+        default_field(
+            "Salary",
+            "Expected salary",
+            applicant.salary.map(Value::from),
+        ),
+        default_field(
+            "SalaryCurrency",
+            "Expected salary currency",
+            text_value(&applicant.salary_currency),
+        ),
+        default_field(
+            "SalaryPeriod",
+            "Expected salary period",
+            applicant.salary_period.map(|p| Value::String(p.name())),
+        ),
+        default_field(
+            "EarliestPossibleBeginDate",
+            "Earliest start",
+            applicant
+                .earliest_possible_begin_date
+                .filter(|date| date.year.is_some() || date.month.is_some() || date.day.is_some())
+                .and_then(|date| serde_json::to_value(date).ok()),
+        ),
+        default_field(
+            "PolicyAcceptedAt",
+            "Privacy policy accepted",
+            timestamp_value(applicant.policy_accepted_at),
+        ),
+    ]
+    .into_iter()
+    .flatten()
+    .chain(custom_integration_fields(custom_fields))
+    .collect()
 }
 
 /// The applicant's tags without blanks and exact duplicates, in their original order.
@@ -398,9 +552,33 @@ pub fn map_application(
         candidate_remote_id: Some(application.applicant_id.to_string()),
         current_stage_remote_id: Some(stage_remote_id(application.workflow_status_group)),
         custom_fields: Some(JsonObject::new()),
+        integration_fields: application_integration_fields(application),
         remote_data,
         ..ApplicationRecord::default()
     }
+}
+
+/// The application's integration fields: the members of `ApplicationResponse` that have no
+/// unified field (the tenant's status texts, the application's own source and its rating).
+pub fn application_integration_fields(application: &ApplicationResponse) -> Vec<IntegrationField> {
+    [
+        default_field("Status", "Status", text_value(&application.status)),
+        default_field(
+            "StatusForApplicant",
+            "Status shown to the applicant",
+            text_value(&application.status_for_applicant),
+        ),
+        default_field("Referrer", "Source", text_value(&application.referrer)),
+        default_field(
+            "ReferrerAdditionalInfo",
+            "Source detail",
+            text_value(&application.referrer_additional_info),
+        ),
+        default_field("Rating", "Rating", application.rating.map(Value::from)),
+    ]
+    .into_iter()
+    .flatten()
+    .collect()
 }
 
 /// English name of a workflow group stage.
@@ -696,7 +874,70 @@ mod tests {
           "employment_type": "FULL_TIME",
           "experience_level": "Professional",
           "hiring_team": [],
-          "integration_fields": [],
+          "integration_fields": [
+            {
+              "id": "InternalName",
+              "key": "InternalName",
+              "label": "Internal name",
+              "type": "DEFAULT",
+              "value": "Software Developer (m/f/d) - Linz"
+            },
+            {
+              "id": "InternalLocation",
+              "key": "InternalLocation",
+              "label": "Internal location",
+              "type": "DEFAULT",
+              "value": "Linz"
+            },
+            {
+              "id": "SubTitle",
+              "key": "SubTitle",
+              "label": "Subtitle",
+              "type": "DEFAULT",
+              "value": "Backend"
+            },
+            {
+              "id": "JobProfiles",
+              "key": "JobProfiles",
+              "label": "Job profiles",
+              "type": "DEFAULT",
+              "value": [
+                "IT"
+              ]
+            },
+            {
+              "id": "Regions",
+              "key": "Regions",
+              "label": "Regions",
+              "type": "DEFAULT",
+              "value": [
+                "Upper Austria"
+              ]
+            },
+            {
+              "id": "Tags",
+              "key": "Tags",
+              "label": "Job tags",
+              "type": "DEFAULT",
+              "value": [
+                "Remote possible"
+              ]
+            },
+            {
+              "id": "ExpirationDate",
+              "key": "ExpirationDate",
+              "label": "Publication ends",
+              "type": "DEFAULT",
+              "value": "2025-06-29T22:00:00.000Z"
+            },
+            {
+              "id": "CustomFields/Department",
+              "key": "Department",
+              "label": "Department",
+              "type": "CUSTOM",
+              "value": "3"
+            }
+          ],
           "job_code": null,
           "job_postings": [],
           "location": {
@@ -800,7 +1041,69 @@ mod tests {
             }
           ],
           "first_name": "Jane",
-          "integration_fields": [],
+          "integration_fields": [
+            {
+              "id": "ReferrerAdditionalInfo",
+              "key": "ReferrerAdditionalInfo",
+              "label": "Source detail",
+              "type": "DEFAULT",
+              "value": "campaign-2025"
+            },
+            {
+              "id": "Url",
+              "key": "Url",
+              "label": "Website",
+              "type": "DEFAULT",
+              "value": "https://example.com/jane-doe"
+            },
+            {
+              "id": "Salary",
+              "key": "Salary",
+              "label": "Expected salary",
+              "type": "DEFAULT",
+              "value": 55000
+            },
+            {
+              "id": "SalaryCurrency",
+              "key": "SalaryCurrency",
+              "label": "Expected salary currency",
+              "type": "DEFAULT",
+              "value": "EUR"
+            },
+            {
+              "id": "SalaryPeriod",
+              "key": "SalaryPeriod",
+              "label": "Expected salary period",
+              "type": "DEFAULT",
+              "value": "Yearly"
+            },
+            {
+              "id": "EarliestPossibleBeginDate",
+              "key": "EarliestPossibleBeginDate",
+              "label": "Earliest start",
+              "type": "DEFAULT",
+              "value": {
+                "Day": 1,
+                "IsRelativeDate": false,
+                "Month": 9,
+                "Year": 2025
+              }
+            },
+            {
+              "id": "PolicyAcceptedAt",
+              "key": "PolicyAcceptedAt",
+              "label": "Privacy policy accepted",
+              "type": "DEFAULT",
+              "value": "2025-03-01T08:30:00.000Z"
+            },
+            {
+              "id": "CustomFields/Department",
+              "key": "Department",
+              "label": "Department",
+              "type": "CUSTOM",
+              "value": "IT"
+            }
+          ],
           "last_name": "Doe",
           "location": {
             "city": "Vienna",
@@ -935,6 +1238,95 @@ mod tests {
                 .as_deref(),
             Some("42")
         );
+    }
+
+    #[test]
+    fn application_integration_fields_hold_the_members_without_a_unified_field() {
+        let apps: Vec<ApplicationResponse> =
+            serde_json::from_value(sample("applications_by_applicant")).unwrap();
+        let r = map_application(&apps[0], None);
+        assert_eq!(r.custom_fields, Some(JsonObject::new()));
+        let fields: Vec<String> = r
+            .integration_fields
+            .iter()
+            .map(|f| {
+                format!(
+                    "{} {:?} {}={}",
+                    f.r#type.as_str(),
+                    f.label.as_deref().unwrap_or_default(),
+                    f.id,
+                    f.value.clone().unwrap()
+                )
+            })
+            .collect();
+        assert_eq!(
+            fields,
+            [
+                r#"DEFAULT "Status" Status="New application""#,
+                r#"DEFAULT "Status shown to the applicant" StatusForApplicant="Application received""#,
+                r#"DEFAULT "Source" Referrer="Example Job Board""#,
+                r#"DEFAULT "Source detail" ReferrerAdditionalInfo="campaign-2025""#,
+                r#"DEFAULT "Rating" Rating=4"#,
+            ]
+        );
+        for field in &r.integration_fields {
+            assert_eq!(field.id, field.key);
+        }
+        // Members without a value are left out rather than listed as null.
+        let bare = ApplicationResponse {
+            id: 1,
+            status: Some("  ".into()),
+            rating: Some(0),
+            ..Default::default()
+        };
+        let keys: Vec<_> = application_integration_fields(&bare)
+            .into_iter()
+            .map(|f| f.key)
+            .collect();
+        assert_eq!(keys, ["Rating"]);
+    }
+
+    #[test]
+    fn custom_integration_fields_have_their_own_ids_and_keep_the_last_duplicate() {
+        let values: Vec<CustomFieldValueResponse> = serde_json::from_value(json!([
+            {"CustomField": {"Name": "Tags", "Title": "Skills", "Type": 3}, "StringValue": "Rust|SQL"},
+            {"CustomField": {"Name": "Shift", "Title": null, "Type": 5}, "Value": "early"},
+            {"CustomField": {"Name": "Shift", "Title": "Shift", "Type": 5}, "Value": "late"},
+            {"CustomField": {"Name": "Empty", "Title": "Empty", "Type": 5}, "Value": null},
+            {"CustomField": {"Name": " ", "Type": 5}, "Value": "nameless"}
+        ]))
+        .unwrap();
+        let job = JobResponse {
+            id: 4,
+            tags: vec!["Remote".into(), " ".into()],
+            custom_fields: values,
+            ..Default::default()
+        };
+        let fields = job_integration_fields(&job);
+        let summary: Vec<_> = fields
+            .iter()
+            .map(|f| json!([f.id, f.key, f.r#type.as_str(), f.label, f.value]))
+            .collect();
+        assert_eq!(
+            summary,
+            [
+                json!(["Tags", "Tags", "DEFAULT", "Job tags", ["Remote"]]),
+                json!([
+                    "CustomFields/Tags",
+                    "Tags",
+                    "CUSTOM",
+                    "Skills",
+                    ["Rust", "SQL"]
+                ]),
+                json!(["CustomFields/Shift", "Shift", "CUSTOM", "Shift", "late"]),
+                json!(["CustomFields/Empty", "Empty", "CUSTOM", "Empty", null]),
+            ]
+        );
+        // The custom fields carry the same values as `custom_fields`.
+        let record = map_job(&job, None);
+        let custom = record.custom_fields.unwrap();
+        assert_eq!(custom["Tags"], json!(["Rust", "SQL"]));
+        assert_eq!(custom["Shift"], json!("late"));
     }
 
     #[test]

@@ -5,6 +5,7 @@
 //! referenced objects are minted with an [`IdMinter`], so a reference to a record that is not
 //! stored (yet) still gets the id the record will have.
 
+use crate::common::IntegrationField;
 use crate::format::{QuestionFormat, QuestionOption};
 use crate::record::{
     ApplicationRecord, ApplicationStageRecord, CandidateRecord, HiringTeamMemberRecord,
@@ -24,6 +25,8 @@ pub const INTERVIEW_SCOPE: &str = "interview";
 pub const OFFER_SCOPE: &str = "offer";
 /// Scope for ids of screening-question options.
 pub const QUESTION_OPTION_SCOPE: &str = "screening_question_option";
+/// Scope for ids of the `integration_fields` items of jobs, candidates and applications.
+pub const INTEGRATION_FIELD_SCOPE: &str = "integration_field";
 
 /// What the engine owns about a stored record.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -73,6 +76,45 @@ impl IdMinter {
         );
         self.mint_scoped(QUESTION_OPTION_SCOPE, &key)
     }
+
+    /// The id of the integration field `field_id` (the provider's identifier of the field, as
+    /// a record holds it) of the `model` record `record_remote_id`.
+    ///
+    /// The model is part of the key because providers number their objects per table (job 7
+    /// and applicant 7 may both exist), and the record's remote id is length-prefixed so that
+    /// no split of `record_remote_id` and `field_id` can produce the key of another pair.
+    pub fn mint_integration_field(
+        &self,
+        model: Model,
+        record_remote_id: &str,
+        field_id: &str,
+    ) -> KomboId {
+        let key = format!(
+            "{}/{}:{record_remote_id}/{field_id}",
+            model.as_str(),
+            record_remote_id.len()
+        );
+        self.mint_scoped(INTEGRATION_FIELD_SCOPE, &key)
+    }
+}
+
+/// The wire form of a record's `integration_fields`: each item's `id` (the provider's
+/// identifier of the field in the record) is replaced by its minted Kombo id.
+pub fn assemble_integration_fields(
+    model: Model,
+    record_remote_id: &str,
+    fields: &[IntegrationField],
+    ids: &IdMinter,
+) -> Vec<IntegrationField> {
+    fields
+        .iter()
+        .map(|field| IntegrationField {
+            id: ids
+                .mint_integration_field(model, record_remote_id, &field.id)
+                .into_string(),
+            ..field.clone()
+        })
+        .collect()
 }
 
 /// Builds a job; `screening_questions` and `stages` are assembled by the caller, in order.
@@ -106,7 +148,12 @@ pub fn assemble_job(
         salary_period: record.salary_period.clone(),
         location: record.location.clone(),
         custom_fields: record.custom_fields.clone(),
-        integration_fields: record.integration_fields.clone(),
+        integration_fields: assemble_integration_fields(
+            Model::Job,
+            &record.remote_id,
+            &record.integration_fields,
+            ids,
+        ),
         remote_url: record.remote_url.clone(),
         opened_at: record.opened_at,
         closed_at: record.closed_at,
@@ -263,6 +310,7 @@ pub fn assemble_stage_ref(record: &ApplicationStageRecord, ids: &IdMinter) -> wi
 pub fn assemble_candidate(
     record: &CandidateRecord,
     meta: &RecordMeta,
+    ids: &IdMinter,
     applications: Vec<wire::CandidateApplication>,
     tags: Vec<wire::TagRef>,
 ) -> wire::Candidate {
@@ -280,7 +328,12 @@ pub fn assemble_candidate(
         social_media: record.social_media.clone(),
         location: record.location.clone(),
         custom_fields: record.custom_fields.clone(),
-        integration_fields: record.integration_fields.clone(),
+        integration_fields: assemble_integration_fields(
+            Model::Candidate,
+            &record.remote_id,
+            &record.integration_fields,
+            ids,
+        ),
         remote_url: record.remote_url.clone(),
         remote_created_at: record.remote_created_at,
         remote_updated_at: record.remote_updated_at,
@@ -395,7 +448,12 @@ pub fn assemble_application(
         candidate_id: mint_reference(ids, Model::Candidate, &record.candidate_remote_id),
         screening_question_answers: record.screening_question_answers.clone(),
         custom_fields: record.custom_fields.clone(),
-        integration_fields: record.integration_fields.clone(),
+        integration_fields: assemble_integration_fields(
+            Model::Application,
+            &record.remote_id,
+            &record.integration_fields,
+            ids,
+        ),
         remote_url: record.remote_url.clone(),
         changed_at: meta.changed_at,
         remote_deleted_at: meta.remote_deleted_at,
@@ -428,9 +486,10 @@ fn mint_reference(ids: &IdMinter, model: Model, remote_id: &Option<String>) -> O
 pub fn assemble_created_application_candidate(
     record: &CandidateRecord,
     meta: &RecordMeta,
+    ids: &IdMinter,
     tags: Vec<wire::TagRef>,
 ) -> wire::CreatedApplicationCandidate {
-    let full = assemble_candidate(record, meta, Vec::new(), tags);
+    let full = assemble_candidate(record, meta, ids, Vec::new(), tags);
     wire::CreatedApplicationCandidate {
         id: full.id,
         remote_id: full.remote_id,

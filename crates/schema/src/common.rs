@@ -60,9 +60,13 @@ pub struct SocialMediaLink {
 }
 
 /// A provider field passed through on request (Kombo's `integration_fields`).
+///
+/// Records and wire objects share this type and differ only in what `id` holds.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct IntegrationField {
-    /// Stable id of the field.
+    /// Stable id of the field. In a record: the provider's identifier of the field, unique
+    /// within the record (usually its key). On the wire: the Kombo id that the assembly
+    /// functions mint from the model, the record's remote id and that identifier.
     pub id: String,
     /// The field's key at the provider.
     pub key: String,

@@ -11,7 +11,8 @@ use atsbridge_schema::assemble::{
     assemble_tag_ref,
 };
 use atsbridge_schema::catalog;
-use atsbridge_schema::enums::{ApplicationOutcome, StageStatus};
+use atsbridge_schema::common::IntegrationField;
+use atsbridge_schema::enums::{ApplicationOutcome, IntegrationFieldType, StageStatus};
 use atsbridge_schema::format::{QuestionFormat, QuestionOption};
 use atsbridge_schema::record::{
     ApplicationRecord, ApplicationStageRecord, CandidateRecord, JobRecord,
@@ -19,7 +20,7 @@ use atsbridge_schema::record::{
     UnifiedRecord,
 };
 use atsbridge_schema::wire::{PreconditionOptions as WirePrecondition, WireQuestionFormat};
-use atsbridge_schema::{Model, Timestamp};
+use atsbridge_schema::{KomboId, Model, Timestamp};
 
 fn meta(ids: &IdMinter, model: Model, remote_id: &str) -> RecordMeta {
     RecordMeta {
@@ -185,6 +186,7 @@ fn application_and_candidate_reference_each_other() {
     let wire_candidate = assemble_candidate(
         &candidate,
         &meta(&ids, Model::Candidate, "c1"),
+        &ids,
         vec![assemble_candidate_application(
             &application,
             &app_meta,
@@ -253,4 +255,101 @@ fn unified_record_is_tagged_by_model() {
     }))
     .unwrap();
     assert_eq!(question.model(), Model::ScreeningQuestion);
+}
+
+fn integration_field(id: &str, value: serde_json::Value) -> IntegrationField {
+    IntegrationField {
+        id: id.into(),
+        key: id.into(),
+        r#type: IntegrationFieldType::Custom,
+        value: Some(value),
+        label: Some("Department".into()),
+    }
+}
+
+#[test]
+fn integration_field_ids_are_minted_per_model_record_and_field() {
+    let ids = IdMinter::new("erecruiter:test");
+    let fields = vec![
+        integration_field("Department", serde_json::json!("IT")),
+        integration_field("Level", serde_json::json!(3)),
+    ];
+    // eRecruiter numbers jobs and applicants separately: the same remote id on two models.
+    let job = JobRecord {
+        remote_id: "7".into(),
+        integration_fields: fields.clone(),
+        ..Default::default()
+    };
+    let candidate = CandidateRecord {
+        remote_id: "7".into(),
+        integration_fields: fields.clone(),
+        ..Default::default()
+    };
+    let application = ApplicationRecord {
+        remote_id: "7".into(),
+        integration_fields: fields.clone(),
+        ..Default::default()
+    };
+    let wire_job = assemble_job(&job, &meta(&ids, Model::Job, "7"), &ids, vec![], vec![]);
+    let wire_candidate = assemble_candidate(
+        &candidate,
+        &meta(&ids, Model::Candidate, "7"),
+        &ids,
+        vec![],
+        vec![],
+    );
+    let wire_application = assemble_application(
+        &application,
+        &meta(&ids, Model::Application, "7"),
+        &ids,
+        None,
+        None,
+        None,
+    );
+    let mut all = Vec::new();
+    for (model, wire_fields) in [
+        (Model::Job, &wire_job.integration_fields),
+        (Model::Candidate, &wire_candidate.integration_fields),
+        (Model::Application, &wire_application.integration_fields),
+    ] {
+        assert_eq!(wire_fields.len(), 2);
+        for (wire, record) in wire_fields.iter().zip(&fields) {
+            KomboId::parse(&wire.id).unwrap();
+            assert_eq!(
+                wire.id,
+                ids.mint_integration_field(model, "7", &record.id).as_str()
+            );
+            // Everything but the id is passed through unchanged.
+            assert_eq!(
+                IntegrationField {
+                    id: record.id.clone(),
+                    ..wire.clone()
+                },
+                *record
+            );
+            all.push(wire.id.clone());
+        }
+    }
+    let count = all.len();
+    all.sort();
+    all.dedup();
+    assert_eq!(all.len(), count, "integration field ids collide: {all:?}");
+
+    // Record id and field id are not simply concatenated: "1" + "2/x" and "12" + "x" or
+    // "1/2" + "x" stay apart.
+    let a = ids.mint_integration_field(Model::Job, "1", "2/x");
+    let b = ids.mint_integration_field(Model::Job, "1/2", "x");
+    assert_ne!(a, b);
+    // Another integration gives other ids.
+    assert_ne!(
+        IdMinter::new("erecruiter:other").mint_integration_field(Model::Job, "7", "Department"),
+        ids.mint_integration_field(Model::Job, "7", "Department")
+    );
+
+    valid("Job", &serde_json::to_value(&wire_job).unwrap());
+    valid("Candidate", &serde_json::to_value(&wire_candidate).unwrap());
+    valid(
+        "Application",
+        &serde_json::to_value(&wire_application).unwrap(),
+    );
 }

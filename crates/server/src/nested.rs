@@ -286,7 +286,13 @@ pub(crate) async fn candidates_page(
             let apps = apps_by_candidate
                 .remove(&c.record.remote_id)
                 .unwrap_or_default();
-            assemble_candidate(&c.record, &c.meta, apps, tag_refs(&c.record, &tags, &ids))
+            assemble_candidate(
+                &c.record,
+                &c.meta,
+                &ids,
+                apps,
+                tag_refs(&c.record, &tags, &ids),
+            )
         })
         .collect())
 }
@@ -394,6 +400,7 @@ pub(crate) async fn created_application(
             assemble_created_application_candidate(
                 &c.record,
                 &c.meta,
+                &ids,
                 tag_refs(&c.record, &rel.tags, &ids),
             )
         });

@@ -33,6 +33,9 @@ pub struct Breakage {
     pub no_reauth: bool,
     pub no_retry_on_5xx: bool,
     pub marks_complete_early: bool,
+    /// Declares this candidate field as always empty (with a reason). Acme never fills
+    /// `last_name`, so marking it is honest; marking `first_name` is not.
+    pub marks_always_empty: Option<&'static str>,
 }
 
 #[derive(Debug)]
@@ -52,6 +55,10 @@ pub fn coverage(broken: Breakage) -> Coverage {
     if broken.declares_too_much {
         candidate = candidate.fields(["last_name"]);
         coverage = coverage.action(ActionCoverage::new(Action::RemoveCandidateTag));
+    }
+    if let Some(field) = broken.marks_always_empty {
+        candidate.fields.retain(|declared| declared.name != field);
+        candidate = candidate.field_always_empty(field, "Acme keeps a single name field.");
     }
     coverage.model(candidate)
 }
