@@ -71,10 +71,12 @@ struct SourceChoice {
 
 /// Matches the requested source against the mandator's configured referrers (ignoring case,
 /// written in the mandator's spelling). eRecruiter refuses unknown referrers, so an
-/// unconfigured source falls back to the configured default source (when that one exists) and
+/// unconfigured source falls back to the default source (the integration's setting, else the
+/// connector config's; used only when eRecruiter knows it) and
 /// is kept as additional referrer information, with a warning, instead of failing the action.
 async fn resolve_source(
     requested: Option<&str>,
+    ctx: &Context,
     config: &ErecruiterConfig,
     mandator: &mut MandatorLookup<'_>,
     warnings: &mut Vec<String>,
@@ -91,9 +93,15 @@ async fn resolve_source(
         .filter(|name| !name.is_empty())
         .map(str::to_owned)
         .collect();
+    // The integration's setting wins over the connector config's default.
+    let default_source = ctx
+        .settings()
+        .default_source_name
+        .as_deref()
+        .or(config.default_source_name.as_deref());
     Ok(choose_source(
         requested,
-        config.default_source_name.as_deref(),
+        default_source,
         &configured,
         warnings,
     ))
@@ -593,7 +601,14 @@ pub async fn create(
     );
     warnings.extend(plan.warnings.iter().cloned());
 
-    let source = resolve_source(request.source_name, config, &mut mandator, &mut warnings).await?;
+    let source = resolve_source(
+        request.source_name,
+        ctx,
+        config,
+        &mut mandator,
+        &mut warnings,
+    )
+    .await?;
 
     // Dedupe by e-mail.
     let existing = client
