@@ -5,7 +5,11 @@
 //!   test needs into `crates/schema/spec/kombo-spec-facts.json`.
 //! - `fixtures lint [DIR]`: refuse recorded fixtures that hold tokens, keys, authorization
 //!   headers or real-looking personal data (default directory: `fixtures/`).
+//! - `bench-sync [--candidates N] [--jobs N] [--latency-ms L] [--concurrency C]
+//!   [--requests-per-second R] [--seed S]`: sync and API benchmark against the eRecruiter
+//!   sandbox, in release mode; prints figures (see `docs/benchmarks.md`).
 
+mod bench;
 mod codegen;
 mod spec_facts;
 
@@ -16,7 +20,9 @@ use anyhow::{Context, bail};
 const USAGE: &str = "usage:
   cargo xtask codegen [--check]
   cargo xtask spec-facts --spec <path/to/kombo-openapi.json> [--check]
-  cargo xtask fixtures lint [DIR]";
+  cargo xtask fixtures lint [DIR]
+  cargo xtask bench-sync [--candidates N] [--jobs N] [--latency-ms L] [--concurrency C]
+                         [--requests-per-second R] [--seed S]";
 
 fn main() -> anyhow::Result<()> {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -54,6 +60,7 @@ fn main() -> anyhow::Result<()> {
             }
             _ => bail!("{USAGE}"),
         },
+        Some("bench-sync") => bench::run(&root, &args[1..]),
         _ => bail!("{USAGE}"),
     }
 }

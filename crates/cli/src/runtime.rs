@@ -162,8 +162,11 @@ pub fn summary_table(summary: &SyncSummary) -> String {
         total.deleted.to_string(),
         String::new(),
     ]);
+    let requests = summary
+        .requests
+        .map_or_else(String::new, |n| format!(" with {n} provider requests"));
     format!(
-        "{table}\n{} sync of {} finished in {:.1?}",
+        "{table}\n{} sync of {} finished in {:.1?}{requests}",
         summary.mode.as_str(),
         summary.integration_id.as_str(),
         summary.duration

@@ -266,4 +266,8 @@ impl RecordSink for ScopedSink<'_> {
     fn set_state(&mut self, state: serde_json::Value) {
         self.inner.set_state(state);
     }
+
+    fn report_requests(&mut self, count: u64) {
+        self.inner.report_requests(count);
+    }
 }

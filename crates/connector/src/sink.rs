@@ -28,6 +28,14 @@ pub trait RecordSink: Send {
     /// Stores opaque state handed to the next run as
     /// [`SyncScope::previous_state`](crate::SyncScope::previous_state). The last call wins.
     fn set_state(&mut self, state: serde_json::Value);
+
+    /// Adds `count` requests sent to the provider (token exchanges and retries included) to
+    /// the run's tally. Calls add up; a connector typically reports once, when its sync ends,
+    /// whether it succeeded or not. Connectors that do not count never call it, and the run
+    /// then records the request count as unknown. The default implementation ignores it.
+    fn report_requests(&mut self, count: u64) {
+        let _ = count;
+    }
 }
 
 /// A sink that keeps everything in memory, for tests and small tools.
@@ -41,6 +49,8 @@ pub struct MemorySink {
     pub state: Option<serde_json::Value>,
     /// How many batches were pushed.
     pub batches: usize,
+    /// The sum of the provider requests reported, `None` when none was reported.
+    pub requests: Option<u64>,
 }
 
 impl MemorySink {
@@ -84,5 +94,25 @@ impl RecordSink for MemorySink {
 
     fn set_state(&mut self, state: serde_json::Value) {
         self.state = Some(state);
+    }
+
+    fn report_requests(&mut self, count: u64) {
+        self.requests = Some(self.requests.unwrap_or(0).saturating_add(count));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn memory_sink_adds_up_reported_requests() {
+        let mut sink = MemorySink::new();
+        assert_eq!(sink.requests, None, "nothing reported yet");
+        sink.report_requests(0);
+        assert_eq!(sink.requests, Some(0), "a report of zero is still a report");
+        sink.report_requests(4);
+        sink.report_requests(u64::MAX);
+        assert_eq!(sink.requests, Some(u64::MAX));
     }
 }

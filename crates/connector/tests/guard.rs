@@ -92,6 +92,8 @@ impl Connector for CountingConnector {
         sink.mark_complete(Model::Job);
         sink.mark_complete(Model::Tag);
         sink.set_state(serde_json::json!({ "cursor": 3 }));
+        sink.report_requests(2);
+        sink.report_requests(5);
         Ok(())
     }
 
@@ -416,6 +418,11 @@ async fn sync_runs_only_over_declared_models_and_filters_the_sink() {
     assert_eq!(sink.complete, BTreeSet::from([Model::Job]));
     assert_eq!(sink.state, Some(serde_json::json!({ "cursor": 3 })));
     assert_eq!(sink.batches, 1, "the all-tag batch never reached the sink");
+    assert_eq!(
+        sink.requests,
+        Some(7),
+        "request reports pass the guard and add up"
+    );
 }
 
 #[tokio::test]

@@ -173,6 +173,12 @@ impl ErecruiterClient {
         &self.http
     }
 
+    /// Attempts this client has sent to eRecruiter since it was built: every retry and token
+    /// exchange counts, like the provider sees them.
+    pub fn requests_sent(&self) -> u64 {
+        self.http.metrics().requests
+    }
+
     /// Sends a request and maps errors.
     pub async fn send(&self, request: ProviderRequest) -> Result<ProviderResponse, ConnectorError> {
         self.http.send(request).await.map_err(map_http_error)

@@ -126,9 +126,14 @@ impl Connector for ErecruiterConnector {
         sink: &mut dyn RecordSink,
     ) -> Result<(), ConnectorError> {
         let span = tracing::info_span!("erecruiter_sync", integration = ctx.integration_id());
-        sync::run(&self.client, self.concurrency(), ctx, scope, sink)
+        // The client's counter is shared by every call of this connector, so calls made while
+        // the sync runs (actions, passthrough) are counted into the run as well.
+        let sent_before = self.client.requests_sent();
+        let result = sync::run(&self.client, self.concurrency(), ctx, scope, &mut *sink)
             .instrument(span)
-            .await
+            .await;
+        sink.report_requests(self.client.requests_sent().saturating_sub(sent_before));
+        result
     }
 
     async fn create_candidate(

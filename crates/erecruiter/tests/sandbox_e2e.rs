@@ -11,7 +11,9 @@ use atsbridge_connector::{
     ResolvedScreeningAnswer, ScreeningAnswerValue, SyncScope, TrackedApplication,
 };
 use atsbridge_erecruiter::ErecruiterConnector;
-use atsbridge_erecruiter_sandbox::{Sandbox, SandboxConfig, SandboxHandle, SandboxSeed};
+use atsbridge_erecruiter_sandbox::{
+    RateLimitKnob, RateLimitRule, Sandbox, SandboxConfig, SandboxHandle, SandboxSeed,
+};
 use atsbridge_schema::Model;
 use atsbridge_schema::action::{
     AddResultLinkRequest, CandidateInput, CreateApplicationRequest, GdprConsent, LocationInput,
@@ -848,5 +850,66 @@ async fn request_budget_of_a_large_sync() {
     );
     let total: u64 = by_route.values().sum();
     assert_eq!(total, 1 + 1 + jobs + with_questionnaire + 3 * candidates);
+    handle.shutdown().await.unwrap();
+}
+
+/// The connector reports every request the sandbox received during a sync: the token
+/// exchange on the first run, none on the second (the token is reused).
+#[tokio::test]
+async fn sync_reports_the_requests_the_provider_received() {
+    let (handle, connector) = start(small()).await;
+    let guarded = GuardedConnector::new(Arc::new(connector));
+    let first = full_sync(&guarded, &SyncScope::full_all_models()).await;
+    let received = handle.request_count();
+    assert!(received > 3, "a full sync makes many requests");
+    assert_eq!(first.requests, Some(received));
+    assert_eq!(handle.requests_for("POST /Api"), 1, "one token exchange");
+
+    handle.reset_request_stats();
+    let second = full_sync(&guarded, &SyncScope::full_all_models()).await;
+    assert_eq!(second.requests, Some(handle.request_count()));
+    assert_eq!(handle.requests_for("POST /Api"), 0, "the token is reused");
+    assert_eq!(second.requests, Some(received - 1));
+    handle.shutdown().await.unwrap();
+}
+
+/// Retries after 429s are requests too, and a run that fails still reports its requests.
+#[tokio::test]
+async fn retries_and_failed_runs_are_counted() {
+    let (handle, connector) = start(small()).await;
+    handle.set_rate_limit(Some(RateLimitKnob {
+        rule: RateLimitRule::EveryNthRequest(4),
+        retry_after_secs: 0,
+    }));
+    let sink = full_sync(&connector, &SyncScope::full_all_models()).await;
+    let received = handle.request_count();
+    assert_eq!(sink.requests, Some(received));
+    let metrics = connector.client().http().metrics();
+    assert!(metrics.rate_limited > 0 && metrics.retries > 0);
+    assert_eq!(metrics.requests, received);
+    handle.shutdown().await.unwrap();
+
+    let handle = Sandbox::spawn(SandboxConfig::default(), small())
+        .await
+        .unwrap();
+    let (_, mandator) = handle.credentials();
+    let connector = ErecruiterConnector::from_json(&json!({
+        "host": handle.base_url(),
+        "mandator_id": mandator,
+        "api_key": "wrong-key",
+    }))
+    .unwrap();
+    let mut sink = MemorySink::new();
+    let error = connector
+        .sync(
+            &Context::new("int-1"),
+            &SyncScope::full_all_models(),
+            &mut sink,
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(error.kind(), &ErrorKind::Unauthenticated);
+    assert!(handle.request_count() > 0);
+    assert_eq!(sink.requests, Some(handle.request_count()));
     handle.shutdown().await.unwrap();
 }

@@ -53,7 +53,9 @@ pub struct SyncSummary {
     pub counts: BTreeMap<Model, ModelCounts>,
     /// Models the connector enumerated completely (deletions were reconciled for them).
     pub complete_models: BTreeSet<Model>,
-    /// Provider requests, when the connector reports them (not yet part of the SDK).
+    /// Provider requests the connector reported through
+    /// [`RecordSink::report_requests`](atsbridge_connector::RecordSink::report_requests);
+    /// `None` when it reports none.
     pub requests: Option<u64>,
     /// Wall time of the run.
     pub duration: Duration,
@@ -287,6 +289,7 @@ impl SyncEngine {
             counts: BTreeMap::new(),
             complete: BTreeSet::new(),
             state: None,
+            requests: None,
             store_error: None,
         };
 
@@ -332,7 +335,7 @@ impl SyncEngine {
                     status,
                     finished_at: self.now(),
                     counts: counts_by_name,
-                    requests: None,
+                    requests: sink.requests,
                     error: error_message.clone(),
                 },
             )
@@ -346,10 +349,15 @@ impl SyncEngine {
                     mode,
                     counts: sink.counts,
                     complete_models: sink.complete,
-                    requests: None,
+                    requests: sink.requests,
                     duration: started.elapsed(),
                 };
-                tracing::info!(%run_id, counts = ?summary.counts, "sync run succeeded");
+                tracing::info!(
+                    %run_id,
+                    counts = ?summary.counts,
+                    requests = ?summary.requests,
+                    "sync run succeeded"
+                );
                 send(&progress, SyncProgress::Finished(summary.clone()));
                 Ok(summary)
             }

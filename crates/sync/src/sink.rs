@@ -35,6 +35,8 @@ pub(crate) struct EngineSink {
     pub(crate) counts: BTreeMap<Model, ModelCounts>,
     pub(crate) complete: BTreeSet<Model>,
     pub(crate) state: Option<Value>,
+    /// Provider requests the connector reported (summed), `None` when it reported none.
+    pub(crate) requests: Option<u64>,
     /// The first store failure; it ends the run as failed.
     pub(crate) store_error: Option<StoreError>,
 }
@@ -206,5 +208,9 @@ impl RecordSink for EngineSink {
 
     fn set_state(&mut self, state: Value) {
         self.state = Some(state);
+    }
+
+    fn report_requests(&mut self, count: u64) {
+        self.requests = Some(self.requests.unwrap_or(0).saturating_add(count));
     }
 }

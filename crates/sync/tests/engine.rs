@@ -38,6 +38,8 @@ struct FakeState {
     fail_after: Option<usize>,
     /// Fail after marking every model complete (the run as a whole still failed).
     fail_at_end: bool,
+    /// When set, the run reports one request for its listing plus this many per record.
+    requests_per_record: Option<u64>,
     scopes: Vec<SyncScope>,
 }
 
@@ -82,7 +84,7 @@ impl Connector for FakeConnector {
         scope: &SyncScope,
         sink: &mut dyn RecordSink,
     ) -> Result<(), ConnectorError> {
-        let (records, fail_after) = {
+        let (records, fail_after, requests_per_record) = {
             let mut state = self.state.lock().unwrap();
             state.scopes.push(scope.clone());
             let mut records: Vec<UnifiedRecord> = Vec::new();
@@ -90,13 +92,19 @@ impl Connector for FakeConnector {
             records.extend(state.candidates.iter().cloned().map(UnifiedRecord::from));
             records.extend(state.applications.iter().cloned().map(UnifiedRecord::from));
             records.extend(state.job_questions.iter().cloned().map(UnifiedRecord::from));
-            (records, state.fail_after)
+            (records, state.fail_after, state.requests_per_record)
         };
+        if requests_per_record.is_some() {
+            sink.report_requests(1);
+        }
         for (pushed, record) in records.into_iter().enumerate() {
             if fail_after == Some(pushed) {
                 return Err(ConnectorError::provider_unavailable("provider went away"));
             }
             ctx.ensure_not_cancelled()?;
+            if let Some(per_record) = requests_per_record {
+                sink.report_requests(per_record);
+            }
             sink.push(vec![record]).await?;
         }
         if let Some(gate) = &self.gate {
@@ -384,6 +392,37 @@ async fn a_failed_run_deletes_nothing_even_for_models_marked_complete() {
         h.run(SyncMode::Full).await.unwrap().counts[&Model::Job].deleted,
         1
     );
+}
+
+#[tokio::test]
+async fn runs_store_the_request_count_the_connector_reports() {
+    let h = harness(true).await;
+    h.set(|s| s.jobs = vec![job("1", "A"), job("2", "B"), job("3", "C")]);
+    let summary = h.run(SyncMode::Full).await.unwrap();
+    assert_eq!(summary.requests, None, "a connector that does not count");
+    let runs = h.store.last_runs(&h.integration.id, 1).await.unwrap();
+    assert_eq!(runs[0].requests, None);
+
+    h.set(|s| s.requests_per_record = Some(2));
+    let summary = h.run(SyncMode::Full).await.unwrap();
+    assert_eq!(
+        summary.requests,
+        Some(1 + 2 * 3),
+        "reports add up over the run"
+    );
+    let runs = h.store.last_runs(&h.integration.id, 1).await.unwrap();
+    assert_eq!(runs[0].id, summary.run_id);
+    assert_eq!(runs[0].requests, Some(7));
+
+    // A failed run still records what the connector reported before it failed.
+    h.set(|s| {
+        s.requests_per_record = Some(5);
+        s.fail_after = Some(2);
+    });
+    assert!(h.run(SyncMode::Full).await.is_err());
+    let runs = h.store.last_runs(&h.integration.id, 1).await.unwrap();
+    assert_eq!(runs[0].status, RunStatus::Failed);
+    assert_eq!(runs[0].requests, Some(1 + 5 * 2));
 }
 
 #[tokio::test]
