@@ -199,6 +199,7 @@ async fn integrations_sync_and_check_against_the_sandbox() {
         table.contains("candidate") && table.contains("total"),
         "{table}"
     );
+    assert!(table.contains("provider requests"), "{table}");
 
     let out = run(s(&["integrations", "list"]), vec![]).await.unwrap();
     assert!(text(&out).0.contains(&integration));
