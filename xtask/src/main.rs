@@ -5,12 +5,16 @@
 //!   test needs into `crates/schema/spec/kombo-spec-facts.json`.
 //! - `fixtures lint [DIR]`: refuse recorded fixtures that hold tokens, keys, authorization
 //!   headers or real-looking personal data (default directory: `fixtures/`).
+//! - `fixtures record --config FILE --scenario NAME [--connector SLUG] [--input FILE]
+//!   [--docs TEXT] [--out DIR]`: run a connector against a live provider through the
+//!   transport's recording hook and write a scrubbed fixture (see `record.rs`).
 //! - `bench-sync [--candidates N] [--jobs N] [--latency-ms L] [--concurrency C]
 //!   [--requests-per-second R] [--seed S]`: sync and API benchmark against the eRecruiter
 //!   sandbox, in release mode; prints figures (see `docs/benchmarks.md`).
 
 mod bench;
 mod codegen;
+mod record;
 mod spec_facts;
 
 use std::path::{Path, PathBuf};
@@ -21,6 +25,8 @@ const USAGE: &str = "usage:
   cargo xtask codegen [--check]
   cargo xtask spec-facts --spec <path/to/kombo-openapi.json> [--check]
   cargo xtask fixtures lint [DIR]
+  cargo xtask fixtures record --config FILE --scenario NAME [--connector SLUG] [--input FILE]
+                              [--docs TEXT] [--out DIR]
   cargo xtask bench-sync [--candidates N] [--jobs N] [--latency-ms L] [--concurrency C]
                          [--requests-per-second R] [--seed S]";
 
@@ -57,6 +63,17 @@ fn main() -> anyhow::Result<()> {
                     bail!("unexpected arguments after the directory\n{USAGE}");
                 }
                 lint_fixtures(&dir)
+            }
+            Some("record") => {
+                let request = record::parse_args(&root, &args[2..])
+                    .with_context(|| format!("invalid `fixtures record` arguments\n{USAGE}"))?;
+                let runtime = tokio::runtime::Runtime::new().context("starting tokio")?;
+                let path = runtime.block_on(record::record(&request))?;
+                println!("wrote {}", path.display());
+                println!(
+                    "check it with `cargo xtask fixtures lint` and replay it in the connector's conformance test"
+                );
+                Ok(())
             }
             _ => bail!("{USAGE}"),
         },

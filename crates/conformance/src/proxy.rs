@@ -195,14 +195,18 @@ fn kept(headers: &HeaderMap, allowed: &[&str]) -> std::collections::BTreeMap<Str
         .collect()
 }
 
-fn scrub_text(text: &str, secrets: &[String]) -> String {
+/// Replaces secrets and real-world URL hosts in free text.
+pub(crate) fn scrub_text(text: &str, secrets: &[String]) -> String {
     let text = secrets.iter().fold(text.to_owned(), |text, secret| {
         text.replace(secret.as_str(), REDACTED)
     });
     fake_url_hosts(&text)
 }
 
-fn scrub_json(value: &mut Value, secrets: &[String]) {
+/// Scrubs a recorded JSON body: secret values and secret-named keys become `[REDACTED]`,
+/// real-looking phone numbers become fictional `555` ones, and real URL hosts become
+/// `*.example.com`. Both recording paths (proxy and transport hook) use it.
+pub(crate) fn scrub_json(value: &mut Value, secrets: &[String]) {
     match value {
         Value::String(text) => *text = scrub_text(text, secrets),
         Value::Array(items) => items.iter_mut().for_each(|item| scrub_json(item, secrets)),

@@ -65,7 +65,14 @@ pub async fn record_scenario(
     let (error, sink, _output) = drive(connector.as_ref(), &ctx, &probe).await?;
 
     let base = spec.base_url.trim_end_matches('/');
-    let scrub = |value: &Value| replace_json_strings(value, base, SERVER_PLACEHOLDER);
+    let secrets = secret_values(config, &spec.secret_keys);
+    // The base URL first (so the placeholder survives), then the personal-data scrub the proxy
+    // path applies too.
+    let scrub = |value: &Value| {
+        let mut value = replace_json_strings(value, base, SERVER_PLACEHOLDER);
+        crate::proxy::scrub_json(&mut value, &secrets);
+        value
+    };
     let interactions = recorder
         .take()
         .into_iter()
@@ -77,6 +84,14 @@ pub async fn record_scenario(
         expect: observed_expectation(error.as_ref(), sink.as_ref()),
         ..probe
     })
+}
+
+/// The values of the config's secret keys (to be scrubbed wherever they show up).
+fn secret_values(config: &Value, secret_keys: &[String]) -> Vec<String> {
+    secret_keys
+        .iter()
+        .filter_map(|key| config.get(key).and_then(Value::as_str).map(str::to_owned))
+        .collect()
 }
 
 fn scrub_config(config: &Value, secret_keys: &[String]) -> Value {
@@ -154,11 +169,7 @@ pub async fn record_via_proxy(
     config: &Value,
     spec: RecordingSpec,
 ) -> Result<Fixture, KitError> {
-    let secrets: Vec<String> = spec
-        .secret_keys
-        .iter()
-        .filter_map(|key| config.get(key).and_then(Value::as_str).map(str::to_owned))
-        .collect();
+    let secrets = secret_values(config, &spec.secret_keys);
     let proxy = crate::proxy::RecordingProxy::start(&spec.base_url, secrets).await?;
     let base = spec.base_url.trim_end_matches('/');
     let proxied = replace_json_strings(config, base, proxy.uri());

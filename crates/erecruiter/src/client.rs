@@ -10,7 +10,7 @@ use std::time::Duration;
 use atsbridge_connector::ConnectorError;
 use atsbridge_http::{
     AuthClient, ExchangeFuture, HttpClient, HttpError, HttpErrorKind, IssuedToken, Limits,
-    ProviderRequest, ProviderResponse, Secret, TokenExchange,
+    ProviderRequest, ProviderResponse, Recorder, Secret, TokenExchange,
 };
 use http::HeaderName;
 use serde::Serialize;
@@ -150,9 +150,25 @@ fn token_exchange(
 impl ErecruiterClient {
     /// Builds the client for a validated config.
     pub fn new(config: &ErecruiterConfig) -> Result<Self, ConnectorError> {
+        Self::build(config, None)
+    }
+
+    /// Builds the client with the transport's recording hook: every exchange is handed,
+    /// scrubbed, to `recorder` (used to record conformance fixtures).
+    pub fn with_recorder(
+        config: &ErecruiterConfig,
+        recorder: Arc<dyn Recorder>,
+    ) -> Result<Self, ConnectorError> {
+        Self::build(config, Some(recorder))
+    }
+
+    fn build(
+        config: &ErecruiterConfig,
+        recorder: Option<Arc<dyn Recorder>>,
+    ) -> Result<Self, ConnectorError> {
         let auth =
             TokenExchange::new(token_exchange(config)).refresh_before(Duration::from_secs(300));
-        let http = HttpClient::builder(config.api_base_url())
+        let mut builder = HttpClient::builder(config.api_base_url())
             .provider(PROVIDER)
             .auth(Arc::new(auth))
             .attempt_timeout(ATTEMPT_TIMEOUT)
@@ -160,8 +176,13 @@ impl ErecruiterClient {
                 max_concurrency: config.max_concurrent_requests.get() as usize,
                 requests_per_second: Some(f64::from(config.requests_per_second.get())),
             })
-            .build()
-            .map_err(map_http_error)?;
+            // The key only travels in the token exchange, which the transport already hides;
+            // scrubbing its value everywhere else is a second line of defence.
+            .scrub_values([Secret::new(config.api_key.expose())]);
+        if let Some(recorder) = recorder {
+            builder = builder.recorder(recorder);
+        }
+        let http = builder.build().map_err(map_http_error)?;
         Ok(Self {
             http,
             culture: config.culture.clone(),

@@ -35,6 +35,19 @@ impl ErecruiterConnector {
         })
     }
 
+    /// Builds the connector with the transport's recording hook (see
+    /// [`ErecruiterClient::with_recorder`]).
+    pub fn with_recorder(
+        config: ErecruiterConfig,
+        recorder: Arc<dyn atsbridge_http::Recorder>,
+    ) -> Result<Self, ConnectorError> {
+        let client = ErecruiterClient::with_recorder(&config, recorder)?;
+        Ok(Self {
+            config: Arc::new(config),
+            client,
+        })
+    }
+
     /// Parses, validates and builds from the integration's config JSON.
     pub fn from_json(config: &serde_json::Value) -> Result<Self, ConnectorError> {
         let config = ErecruiterConfig::from_json(config)

@@ -24,7 +24,9 @@ use crate::error::{ErrorStatus, HttpError, HttpErrorKind};
 use crate::limit::{Limiter, Limits};
 use crate::metrics::{Metrics, MetricsCounters};
 use crate::path::{join_under_base, normalized_base};
-use crate::record::{RecordedBody, RecordedExchange, Recorder, recordable_headers, recorded_body};
+use crate::record::{
+    RecordedExchange, Recorder, auth_exchange_body, recordable_headers, recorded_body,
+};
 use crate::redact::Redactor;
 use crate::request::{ProviderRequest, ProviderResponse};
 use crate::retry::{
@@ -611,8 +613,7 @@ async fn send_attempt(
 
     if let Some(recorder) = &inner.recorder {
         let body_for_record = |bytes: &[u8]| match mode {
-            CallMode::AuthExchange if !bytes.is_empty() => Some(RecordedBody::Redacted),
-            CallMode::AuthExchange => None,
+            CallMode::AuthExchange => auth_exchange_body(bytes, &inner.redactor, secrets),
             CallMode::Authenticated => recorded_body(bytes, &inner.redactor, secrets),
         };
         recorder.record(RecordedExchange {

@@ -126,6 +126,49 @@ pub(crate) fn recorded_body(
     }
 }
 
+/// A token exchange's body for a recording. JSON keeps its shape (so a replay can answer the
+/// exchange) with secret-named members, known secrets and every opaque token-like string
+/// replaced by `[REDACTED]`; anything else is withheld whole.
+pub(crate) fn auth_exchange_body(
+    bytes: &[u8],
+    redactor: &Redactor,
+    known_secrets: &[&str],
+) -> Option<RecordedBody> {
+    if bytes.is_empty() {
+        return None;
+    }
+    match serde_json::from_slice::<serde_json::Value>(bytes) {
+        Ok(mut json) => {
+            redactor.scrub_json(&mut json);
+            scrub_json_strings(&mut json, known_secrets);
+            redact_token_like_strings(&mut json);
+            Some(RecordedBody::Json(json))
+        }
+        Err(_) => Some(RecordedBody::Redacted),
+    }
+}
+
+/// True for strings that could be a credential whatever their member is called: at least 16
+/// characters from the alphabet of keys and tokens (letters, digits, `._~+/=-`), no spaces or
+/// colons (so dates, URLs and sentences survive).
+fn looks_like_token(text: &str) -> bool {
+    text.len() >= 16
+        && text
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "._~+/=-".contains(c))
+}
+
+fn redact_token_like_strings(value: &mut serde_json::Value) {
+    match value {
+        serde_json::Value::String(text) if looks_like_token(text) => {
+            *text = crate::secret::REDACTED.to_owned();
+        }
+        serde_json::Value::Array(items) => items.iter_mut().for_each(redact_token_like_strings),
+        serde_json::Value::Object(map) => map.values_mut().for_each(redact_token_like_strings),
+        _ => {}
+    }
+}
+
 fn scrub_json_strings(value: &mut serde_json::Value, known_secrets: &[&str]) {
     match value {
         serde_json::Value::String(text) => {
@@ -141,5 +184,32 @@ fn scrub_json_strings(value: &mut serde_json::Value, known_secrets: &[&str]) {
             .values_mut()
             .for_each(|item| scrub_json_strings(item, known_secrets)),
         _ => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn token_exchanges_keep_their_shape_but_no_credential() {
+        let redactor = Redactor::default();
+        let body = br#"{"Token":"x","Access":"eyJhbGciOiJIUzI1NiJ9.payload.sig","Expires":"2026-11-29T09:27:19.9625033+01:00","ClientInfo":"my app 1.0","MandatorId":1234}"#;
+        let Some(RecordedBody::Json(json)) = auth_exchange_body(body, &redactor, &[]) else {
+            panic!("expected JSON");
+        };
+        assert_eq!(json["Token"], "[REDACTED]", "secret-named member");
+        assert_eq!(
+            json["Access"], "[REDACTED]",
+            "token-like value under any name"
+        );
+        assert_eq!(json["Expires"], "2026-11-29T09:27:19.9625033+01:00");
+        assert_eq!(json["ClientInfo"], "my app 1.0");
+        assert_eq!(json["MandatorId"], 1234);
+        assert_eq!(
+            auth_exchange_body(b"token=abc", &redactor, &[]),
+            Some(RecordedBody::Redacted),
+            "non-JSON exchanges are withheld whole"
+        );
     }
 }
