@@ -51,6 +51,14 @@ pub enum StoreError {
     /// The referenced sync run does not exist.
     #[error("sync run {0} does not exist")]
     RunNotFound(i64),
+    /// The sync run exists but is not queued any more (it started or was closed already).
+    #[error("sync run {run_id} is {status}, not queued")]
+    RunNotQueued {
+        /// The run.
+        run_id: i64,
+        /// Its current status (`running`, `succeeded`, ...).
+        status: String,
+    },
     /// The API key secret is already registered for another environment.
     #[error("this API key is already registered for another environment")]
     ApiKeyTaken,

@@ -240,11 +240,29 @@ pub trait Store: Send + Sync {
         started_at: Timestamp,
     ) -> StoreResult<RunId>;
 
-    /// Records the end of a run.
+    /// Records a run that will start later (status `queued`), so its id can be handed out
+    /// before it starts. Until it starts, its `started_at` is `queued_at`.
+    async fn queue_run(
+        &self,
+        integration_id: &IntegrationId,
+        mode: SyncMode,
+        queued_at: Timestamp,
+    ) -> StoreResult<RunId>;
+
+    /// Moves a queued run to `running`, recording the mode it really runs in and its start
+    /// time. Fails with [`StoreError::RunNotQueued`] when the run is not queued any more.
+    async fn start_queued_run(
+        &self,
+        run_id: RunId,
+        mode: SyncMode,
+        started_at: Timestamp,
+    ) -> StoreResult<()>;
+
+    /// Records the end of a run (a queued run that never started may be closed this way too).
     async fn finish_run(&self, run_id: RunId, outcome: RunOutcome) -> StoreResult<()>;
 
-    /// Marks runs still `running` (left over from a process that died) as failed; returns
-    /// how many. Call once at startup, before the scheduler starts.
+    /// Marks runs still `running` or `queued` (left over from a process that died) as
+    /// failed; returns how many. Call once at startup, before the scheduler starts.
     async fn fail_interrupted_runs(&self, now: Timestamp) -> StoreResult<u64>;
 
     /// The `n` most recent runs of an integration, newest first.

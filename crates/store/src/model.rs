@@ -369,6 +369,8 @@ impl SyncMode {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum RunStatus {
+    /// Recorded ahead of its start (e.g. requested through force-sync) and not started yet.
+    Queued,
     /// Started and not finished (or the process died while it ran).
     Running,
     /// Finished without error.
@@ -380,14 +382,20 @@ pub enum RunStatus {
 }
 
 impl RunStatus {
-    /// `running`, `succeeded`, `failed` or `cancelled`.
+    /// `queued`, `running`, `succeeded`, `failed` or `cancelled`.
     pub fn as_str(self) -> &'static str {
         match self {
+            RunStatus::Queued => "queued",
             RunStatus::Running => "running",
             RunStatus::Succeeded => "succeeded",
             RunStatus::Failed => "failed",
             RunStatus::Cancelled => "cancelled",
         }
+    }
+
+    /// Whether the run is over (succeeded, failed or cancelled).
+    pub fn is_final(self) -> bool {
+        !matches!(self, RunStatus::Queued | RunStatus::Running)
     }
 }
 
@@ -420,7 +428,7 @@ impl ModelCounts {
 /// How a run ended, recorded by [`Store::finish_run`](crate::Store::finish_run).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RunOutcome {
-    /// Final status (not `Running`).
+    /// Final status (not `Queued` or `Running`).
     pub status: RunStatus,
     /// When the run ended.
     pub finished_at: Timestamp,
@@ -443,7 +451,7 @@ pub struct SyncRun {
     pub mode: SyncMode,
     /// Current or final status.
     pub status: RunStatus,
-    /// When it started.
+    /// When it started; while it is still queued, when it was queued.
     pub started_at: Timestamp,
     /// When it ended, if it has.
     pub finished_at: Option<Timestamp>,

@@ -807,6 +807,99 @@ async fn runs_are_recorded_and_state_is_kept() {
 }
 
 #[tokio::test]
+async fn queued_runs_start_once_and_are_closed_after_a_restart() {
+    let f = fixture();
+    let i = env_and_integration(&f.store).await;
+    let store = &f.store;
+    let queued = store.queue_run(&i.id, SyncMode::Full, at(0)).await.unwrap();
+    let runs = store.last_runs(&i.id, 10).await.unwrap();
+    assert_eq!(runs.len(), 1);
+    assert_eq!(
+        (
+            runs[0].id,
+            runs[0].status,
+            runs[0].started_at,
+            runs[0].finished_at
+        ),
+        (queued, RunStatus::Queued, at(0), None)
+    );
+
+    // Starting records the mode it really runs in and the real start time.
+    store
+        .start_queued_run(queued, SyncMode::Delta, at(5))
+        .await
+        .unwrap();
+    let run = store.last_runs(&i.id, 1).await.unwrap().remove(0);
+    assert_eq!(
+        (run.id, run.status, run.mode, run.started_at),
+        (queued, RunStatus::Running, SyncMode::Delta, at(5))
+    );
+    // A run starts only once.
+    let again = store
+        .start_queued_run(queued, SyncMode::Full, at(6))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&again, StoreError::RunNotQueued { run_id, status } if *run_id == queued.0 && status == "running"),
+        "{again}"
+    );
+    assert!(matches!(
+        store
+            .start_queued_run(RunId(queued.0 + 100), SyncMode::Full, at(6))
+            .await
+            .unwrap_err(),
+        StoreError::RunNotFound(_)
+    ));
+    // A queued status is not an end state.
+    let not_final = store
+        .finish_run(
+            queued,
+            RunOutcome {
+                status: RunStatus::Queued,
+                finished_at: at(7),
+                counts: BTreeMap::new(),
+                requests: None,
+                error: None,
+            },
+        )
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(not_final, StoreError::InvalidArgument(_)),
+        "{not_final}"
+    );
+
+    // A process that dies leaves one run running and one queued: both are closed on restart.
+    let waiting = store.queue_run(&i.id, SyncMode::Full, at(8)).await.unwrap();
+    assert!(waiting > queued);
+    drop(f.store);
+    let reopened = SqliteStore::open(&f.path, f.key.clone()).unwrap();
+    assert_eq!(reopened.fail_interrupted_runs(at(9)).await.unwrap(), 2);
+    let runs = reopened.last_runs(&i.id, 10).await.unwrap();
+    assert_eq!(
+        runs.iter().map(|r| (r.id, r.status)).collect::<Vec<_>>(),
+        vec![(waiting, RunStatus::Failed), (queued, RunStatus::Failed)]
+    );
+    assert!(runs.iter().all(|r| r.finished_at == Some(at(9))));
+    assert!(
+        runs[0]
+            .error
+            .as_deref()
+            .unwrap()
+            .contains("before the queued run started")
+    );
+    assert!(runs[1].error.as_deref().unwrap().contains("in progress"));
+    assert!(matches!(
+        reopened
+            .start_queued_run(waiting, SyncMode::Full, at(10))
+            .await
+            .unwrap_err(),
+        StoreError::RunNotQueued { .. }
+    ));
+    assert_eq!(reopened.fail_interrupted_runs(at(11)).await.unwrap(), 0);
+}
+
+#[tokio::test]
 async fn removing_an_integration_removes_its_data() {
     let f = fixture();
     let i = env_and_integration(&f.store).await;

@@ -1,11 +1,11 @@
 //! [`SyncEngine`]: runs one connector sync against the store.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
 use atsbridge_connector::{
-    Clock, Connector, ConnectorError, Context, ErrorKind, SyncScope, SystemClock,
+    Clock, Connector, ConnectorError, Context, Coverage, ErrorKind, SyncScope, SystemClock,
 };
 use atsbridge_schema::{Model, Timestamp};
 use atsbridge_store::{
@@ -61,6 +61,33 @@ pub struct SyncSummary {
     pub duration: Duration,
 }
 
+/// A run the engine (or the scheduler) has a record of: its id and the mode it runs in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ActiveRun {
+    /// The run's id in the store.
+    pub run_id: RunId,
+    /// Full or delta, after the connector's capabilities were applied.
+    pub mode: SyncMode,
+}
+
+/// The mode a run of a connector with `coverage` really uses when `requested` is asked for:
+/// a delta request becomes a full run when the connector cannot sync deltas.
+pub fn effective_mode(coverage: &Coverage, requested: SyncMode) -> SyncMode {
+    match requested {
+        SyncMode::Delta if coverage.capabilities.delta_sync => SyncMode::Delta,
+        _ => SyncMode::Full,
+    }
+}
+
+/// Where the record of a run comes from.
+#[derive(Debug, Clone, Copy)]
+enum RunRecord {
+    /// The engine creates it when the run starts.
+    New,
+    /// It was queued ahead (see [`Store::queue_run`]) and is moved to running.
+    Queued(RunId),
+}
+
 /// Runs syncs: builds the scope, hands the connector a sink that writes to the store, and
 /// reconciles deletions after complete enumerations. At most one run per integration at a
 /// time (per engine).
@@ -68,7 +95,8 @@ pub struct SyncEngine {
     store: Arc<dyn Store>,
     clock: Arc<dyn Clock>,
     config: EngineConfig,
-    running: Mutex<HashSet<IntegrationId>>,
+    /// Integrations with a run in progress, with the run once its record exists.
+    running: Mutex<HashMap<IntegrationId, Option<ActiveRun>>>,
 }
 
 impl std::fmt::Debug for SyncEngine {
@@ -81,8 +109,22 @@ impl std::fmt::Debug for SyncEngine {
 
 /// Removes the integration from the running set when the run ends, however it ends.
 struct RunningGuard<'a> {
-    running: &'a Mutex<HashSet<IntegrationId>>,
+    running: &'a Mutex<HashMap<IntegrationId, Option<ActiveRun>>>,
     integration_id: IntegrationId,
+}
+
+impl RunningGuard<'_> {
+    /// Makes the run's record known to [`SyncEngine::current_run`].
+    fn set_run(&self, run: ActiveRun) {
+        if let Some(slot) = self
+            .running
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .get_mut(&self.integration_id)
+        {
+            *slot = Some(run);
+        }
+    }
 }
 
 impl Drop for RunningGuard<'_> {
@@ -101,7 +143,7 @@ impl SyncEngine {
             store,
             clock: Arc::new(SystemClock),
             config: EngineConfig::default(),
-            running: Mutex::new(HashSet::new()),
+            running: Mutex::new(HashMap::new()),
         }
     }
 
@@ -129,18 +171,46 @@ impl SyncEngine {
         self.running
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
-            .contains(integration_id)
+            .contains_key(integration_id)
     }
 
-    fn now(&self) -> Timestamp {
+    /// The run of the integration in progress, once its record exists (a run that is still
+    /// building its scope before being recorded reports `None`, like no run at all).
+    pub fn current_run(&self, integration_id: &IntegrationId) -> Option<ActiveRun> {
+        self.running
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .get(integration_id)
+            .copied()
+            .flatten()
+    }
+
+    /// Current time on the engine's clock.
+    pub(crate) fn now(&self) -> Timestamp {
         Timestamp::from(self.clock.now())
+    }
+
+    /// Closes a queued run that will never start (its status becomes `status`). Failures
+    /// are logged: a run left queued is closed by the next start-up at the latest.
+    pub(crate) async fn close_unstarted(&self, run_id: RunId, status: RunStatus, reason: &str) {
+        let outcome = RunOutcome {
+            status,
+            finished_at: self.now(),
+            counts: BTreeMap::new(),
+            requests: None,
+            error: Some(reason.to_owned()),
+        };
+        if let Err(error) = self.store.finish_run(run_id, outcome).await {
+            tracing::warn!(%run_id, %error, "cannot close a queued sync run");
+        }
     }
 
     fn claim(&self, integration_id: &IntegrationId) -> Result<RunningGuard<'_>, SyncError> {
         let mut running = self.running.lock().unwrap_or_else(PoisonError::into_inner);
-        if !running.insert(integration_id.clone()) {
+        if running.contains_key(integration_id) {
             return Err(SyncError::AlreadyRunning(integration_id.clone()));
         }
+        running.insert(integration_id.clone(), None);
         Ok(RunningGuard {
             running: &self.running,
             integration_id: integration_id.clone(),
@@ -161,16 +231,63 @@ impl SyncEngine {
         cancel: CancellationToken,
         progress: Option<UnboundedSender<SyncProgress>>,
     ) -> Result<SyncSummary, SyncError> {
-        let _guard = self.claim(&integration.id)?;
+        let guard = self.claim(&integration.id)?;
         let span = tracing::info_span!(
             "sync_run",
             integration_id = %integration.id,
             tool = %integration.tool,
             mode = mode.as_str()
         );
-        self.run_claimed(integration, connector, mode, cancel, progress)
-            .instrument(span)
-            .await
+        self.run_claimed(
+            &guard,
+            integration,
+            connector,
+            mode,
+            RunRecord::New,
+            cancel,
+            progress,
+        )
+        .instrument(span)
+        .await
+    }
+
+    /// Like [`SyncEngine::run`], for a run recorded ahead with [`Store::queue_run`]: the
+    /// queued record becomes the run's record (no second one is created). When the run
+    /// cannot start (another run of the integration is in progress, the store fails while
+    /// preparing it) the queued record is closed as failed.
+    pub async fn run_queued(
+        &self,
+        integration: &Integration,
+        connector: Arc<dyn Connector>,
+        queued: ActiveRun,
+        cancel: CancellationToken,
+        progress: Option<UnboundedSender<SyncProgress>>,
+    ) -> Result<SyncSummary, SyncError> {
+        let guard = match self.claim(&integration.id) {
+            Ok(guard) => guard,
+            Err(error) => {
+                self.close_unstarted(queued.run_id, RunStatus::Failed, &error.to_string())
+                    .await;
+                return Err(error);
+            }
+        };
+        let span = tracing::info_span!(
+            "sync_run",
+            integration_id = %integration.id,
+            tool = %integration.tool,
+            mode = queued.mode.as_str()
+        );
+        self.run_claimed(
+            &guard,
+            integration,
+            connector,
+            queued.mode,
+            RunRecord::Queued(queued.run_id),
+            cancel,
+            progress,
+        )
+        .instrument(span)
+        .await
     }
 
     async fn build_scope(
@@ -187,11 +304,9 @@ impl SyncEngine {
     > {
         let coverage = connector.coverage();
         let mut scope = SyncScope::full_all_models();
-        scope.mode = match mode {
-            SyncMode::Delta if coverage.capabilities.delta_sync => {
-                atsbridge_connector::SyncMode::Delta
-            }
-            _ => atsbridge_connector::SyncMode::Full,
+        scope.mode = match effective_mode(&coverage, mode) {
+            SyncMode::Delta => atsbridge_connector::SyncMode::Delta,
+            SyncMode::Full => atsbridge_connector::SyncMode::Full,
         };
         scope.previous_state = self.store.load_sync_state(&integration.id).await?;
         if coverage.capabilities.refresh_known_ids {
@@ -238,26 +353,55 @@ impl SyncEngine {
         Ok((scope, incomplete))
     }
 
+    #[allow(clippy::too_many_arguments)]
     async fn run_claimed(
         &self,
+        guard: &RunningGuard<'_>,
         integration: &Integration,
         connector: Arc<dyn Connector>,
         requested_mode: SyncMode,
+        record: RunRecord,
         cancel: CancellationToken,
         progress: Option<UnboundedSender<SyncProgress>>,
     ) -> Result<SyncSummary, SyncError> {
         let started = tokio::time::Instant::now();
-        let (scope, incomplete_tracked) = self
+        let (scope, incomplete_tracked) = match self
             .build_scope(integration, connector.as_ref(), requested_mode)
-            .await?;
+            .await
+        {
+            Ok(built) => built,
+            Err(error) => {
+                if let RunRecord::Queued(run_id) = record {
+                    self.close_unstarted(run_id, RunStatus::Failed, &error.to_string())
+                        .await;
+                }
+                return Err(error);
+            }
+        };
         let mode = match scope.mode {
             atsbridge_connector::SyncMode::Full => SyncMode::Full,
             atsbridge_connector::SyncMode::Delta => SyncMode::Delta,
         };
-        let run_id = self
-            .store
-            .start_run(&integration.id, mode, self.now())
-            .await?;
+        let run_id = match record {
+            RunRecord::New => {
+                self.store
+                    .start_run(&integration.id, mode, self.now())
+                    .await?
+            }
+            RunRecord::Queued(run_id) => {
+                match self.store.start_queued_run(run_id, mode, self.now()).await {
+                    Ok(()) => run_id,
+                    // Closed or started elsewhere already: nothing of ours to clean up.
+                    Err(error @ StoreError::RunNotQueued { .. }) => return Err(error.into()),
+                    Err(error) => {
+                        self.close_unstarted(run_id, RunStatus::Failed, &error.to_string())
+                            .await;
+                        return Err(error.into());
+                    }
+                }
+            }
+        };
+        guard.set_run(ActiveRun { run_id, mode });
         send(
             &progress,
             SyncProgress::Started {

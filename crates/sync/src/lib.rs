@@ -17,7 +17,7 @@ mod relations;
 mod scheduler;
 mod sink;
 
-pub use engine::{EngineConfig, SyncEngine, SyncSummary};
+pub use engine::{ActiveRun, EngineConfig, SyncEngine, SyncSummary, effective_mode};
 pub use error::SyncError;
 pub use hash::content_hash;
 pub use progress::SyncProgress;

@@ -1,20 +1,26 @@
 //! [`Scheduler`]: one background loop per integration running full and delta syncs on
 //! their intervals, plus force-sync on demand.
+//!
+//! Every run the scheduler starts is recorded as `queued` first, so its id is known before it
+//! runs: force-sync hands that id out, and a second request while a run is queued or running
+//! gets the same id back.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
 use async_trait::async_trait;
-use atsbridge_connector::{Connector, ConnectorError, ConnectorRegistry};
-use atsbridge_store::{Integration, IntegrationId, IntegrationSettings, Store, SyncMode};
+use atsbridge_connector::{Connector, ConnectorError, ConnectorRegistry, Coverage};
+use atsbridge_store::{
+    Integration, IntegrationId, IntegrationSettings, RunId, RunStatus, Store, SyncMode,
+};
 use tokio::sync::mpsc;
 use tokio::sync::mpsc::error::TrySendError;
 use tokio::task::JoinHandle;
 use tokio::time::Instant;
 use tokio_util::sync::CancellationToken;
 
-use crate::engine::SyncEngine;
+use crate::engine::{ActiveRun, SyncEngine, effective_mode};
 use crate::error::SyncError;
 use crate::progress::SyncProgress;
 
@@ -24,6 +30,12 @@ use crate::progress::SyncProgress;
 pub trait ConnectorProvider: Send + Sync {
     /// The connector to sync `integration` with.
     async fn connector(&self, integration: &Integration) -> Result<Arc<dyn Connector>, SyncError>;
+
+    /// The coverage of the integration's connector, used to tell which mode a requested run
+    /// really gets. The default builds the connector and asks it.
+    async fn coverage(&self, integration: &Integration) -> Result<Coverage, SyncError> {
+        Ok(self.connector(integration).await?.coverage())
+    }
 }
 
 /// Builds connectors from a [`ConnectorRegistry`] with the integration's decrypted
@@ -51,19 +63,69 @@ impl ConnectorProvider for RegistryConnectorProvider {
                 source,
             })
     }
+
+    async fn coverage(&self, integration: &Integration) -> Result<Coverage, SyncError> {
+        match self.registry.get(&integration.tool) {
+            // No credentials needed: the factory knows what its connectors cover.
+            Some(factory) => Ok(factory.coverage()),
+            // Unknown tool: building reports the proper error.
+            None => Ok(self.connector(integration).await?.coverage()),
+        }
+    }
 }
 
 /// Answer of [`Scheduler::force_sync`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ForceSyncOutcome {
-    /// A run was queued and starts right away.
-    Queued,
-    /// A run is already running or queued; the request was folded into it.
-    AlreadyQueued,
+    /// A new run was recorded as queued; the integration's loop starts it next.
+    Queued {
+        /// The queued run's id (see [`Store::last_runs`]).
+        run_id: RunId,
+        /// The mode it will run in (a delta request becomes full when the connector cannot
+        /// sync deltas).
+        mode: SyncMode,
+    },
+    /// A run was queued or running already; the request was folded into it.
+    AlreadyQueued {
+        /// The id of that run.
+        run_id: RunId,
+        /// The mode of that run.
+        mode: SyncMode,
+    },
 }
 
+impl ForceSyncOutcome {
+    /// The id of the new or already queued/running run.
+    pub fn run_id(self) -> RunId {
+        match self {
+            ForceSyncOutcome::Queued { run_id, .. }
+            | ForceSyncOutcome::AlreadyQueued { run_id, .. } => run_id,
+        }
+    }
+
+    /// The mode of the new or already queued/running run.
+    pub fn mode(self) -> SyncMode {
+        match self {
+            ForceSyncOutcome::Queued { mode, .. }
+            | ForceSyncOutcome::AlreadyQueued { mode, .. } => mode,
+        }
+    }
+
+    /// Whether the request was folded into a run that was queued or running already.
+    pub fn already_queued(self) -> bool {
+        matches!(self, ForceSyncOutcome::AlreadyQueued { .. })
+    }
+}
+
+/// The run an integration's loop has queued or is running, if any. Force-sync and the loop
+/// change it only while holding the lock, so at most one run is queued or running.
+type RunSlot = Arc<tokio::sync::Mutex<Option<ActiveRun>>>;
+
 struct IntegrationLoop {
-    force: mpsc::Sender<SyncMode>,
+    /// Hands queued runs to the loop. Capacity 1: a run is only sent while the slot is empty,
+    /// and the slot stays taken until the loop finished that run.
+    force: mpsc::Sender<ActiveRun>,
+    slot: RunSlot,
     stop: CancellationToken,
     task: JoinHandle<()>,
 }
@@ -73,7 +135,8 @@ struct IntegrationLoop {
 /// Per integration: a full run first when the integration never completed one, then a full
 /// run every `full_sync_every_hours` and a delta run every `delta_sync_every_minutes` (both
 /// read from the integration's settings before each wait). Runs of one integration never
-/// overlap. Timers use tokio's clock, so tests can pause and advance time.
+/// overlap, and at most one is queued or running at a time. Timers use tokio's clock, so
+/// tests can pause and advance time.
 pub struct Scheduler {
     engine: Arc<SyncEngine>,
     connectors: Arc<dyn ConnectorProvider>,
@@ -121,11 +184,13 @@ impl Scheduler {
     pub fn start_integration(&self, integration: Integration) {
         let (force, requests) = mpsc::channel(1);
         let stop = self.shutdown.child_token();
+        let slot = RunSlot::default();
         let worker = IntegrationWorker {
             engine: Arc::clone(&self.engine),
             connectors: Arc::clone(&self.connectors),
             progress: self.progress.clone(),
             integration_id: integration.id.clone(),
+            slot: Arc::clone(&slot),
             stop: stop.clone(),
         };
         let task = tokio::spawn(worker.run(requests));
@@ -133,7 +198,15 @@ impl Scheduler {
             .loops
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
-            .insert(integration.id, IntegrationLoop { force, stop, task });
+            .insert(
+                integration.id,
+                IntegrationLoop {
+                    force,
+                    slot,
+                    stop,
+                    task,
+                },
+            );
         if let Some(previous) = previous {
             previous.stop.cancel();
         }
@@ -156,24 +229,68 @@ impl Scheduler {
         }
     }
 
-    /// Asks for a run now. A run that is already running or queued absorbs the request.
-    pub fn force_sync(
+    /// Asks for a run now and returns its id.
+    ///
+    /// When a run of the integration is queued or running already, the request is folded
+    /// into it and its id is returned ([`ForceSyncOutcome::AlreadyQueued`]). Otherwise a run
+    /// is recorded as `queued` in the store in the mode it will really use, and the
+    /// integration's loop starts it next. Fails with [`SyncError::UnknownIntegration`] when
+    /// no loop runs for the integration.
+    pub async fn force_sync(
         &self,
         integration_id: &IntegrationId,
         mode: SyncMode,
     ) -> Result<ForceSyncOutcome, SyncError> {
-        if self.engine.is_running(integration_id) {
-            return Ok(ForceSyncOutcome::AlreadyQueued);
+        let (force, slot) = {
+            let loops = self.loops.lock().unwrap_or_else(PoisonError::into_inner);
+            let handle = loops
+                .get(integration_id)
+                .ok_or_else(|| SyncError::UnknownIntegration(integration_id.clone()))?;
+            (handle.force.clone(), Arc::clone(&handle.slot))
+        };
+        if force.is_closed() {
+            return Err(SyncError::UnknownIntegration(integration_id.clone()));
         }
-        let loops = self.loops.lock().unwrap_or_else(PoisonError::into_inner);
-        let handle = loops
-            .get(integration_id)
+        let mut active = slot.lock().await;
+        // A run started outside this loop (same engine) counts as running too.
+        if let Some(run) = active.or_else(|| self.engine.current_run(integration_id)) {
+            return Ok(ForceSyncOutcome::AlreadyQueued {
+                run_id: run.run_id,
+                mode: run.mode,
+            });
+        }
+        let store = self.engine.store();
+        let integration = store
+            .find_integration(integration_id)
+            .await?
             .ok_or_else(|| SyncError::UnknownIntegration(integration_id.clone()))?;
-        match handle.force.try_send(mode) {
-            Ok(()) => Ok(ForceSyncOutcome::Queued),
-            Err(TrySendError::Full(_)) => Ok(ForceSyncOutcome::AlreadyQueued),
-            Err(TrySendError::Closed(_)) => {
-                Err(SyncError::UnknownIntegration(integration_id.clone()))
+        let coverage = self.connectors.coverage(&integration).await?;
+        let mode = effective_mode(&coverage, mode);
+        let run_id = store
+            .queue_run(integration_id, mode, self.engine.now())
+            .await?;
+        let run = ActiveRun { run_id, mode };
+        match force.try_send(run) {
+            Ok(()) => {
+                *active = Some(run);
+                tracing::info!(%integration_id, %run_id, mode = mode.as_str(), "sync run queued");
+                Ok(ForceSyncOutcome::Queued { run_id, mode })
+            }
+            Err(error) => {
+                self.engine
+                    .close_unstarted(
+                        run_id,
+                        RunStatus::Cancelled,
+                        "the integration's sync loop stopped before the run started",
+                    )
+                    .await;
+                Err(match error {
+                    TrySendError::Closed(_) => {
+                        SyncError::UnknownIntegration(integration_id.clone())
+                    }
+                    // Cannot happen while the slot is empty; refuse rather than queue twice.
+                    TrySendError::Full(_) => SyncError::AlreadyRunning(integration_id.clone()),
+                })
             }
         }
     }
@@ -199,6 +316,7 @@ struct IntegrationWorker {
     connectors: Arc<dyn ConnectorProvider>,
     progress: Option<mpsc::UnboundedSender<SyncProgress>>,
     integration_id: IntegrationId,
+    slot: RunSlot,
     stop: CancellationToken,
 }
 
@@ -208,8 +326,42 @@ fn intervals(settings: &IntegrationSettings) -> (Duration, Duration) {
     (full, delta)
 }
 
+/// What woke the loop up.
+enum Wake {
+    /// Force-sync queued this run.
+    Forced(ActiveRun),
+    /// A timer asks for a run of this mode.
+    Timer(SyncMode),
+}
+
+/// What became of a timer's request for a run.
+enum TimerRun {
+    /// Recorded as queued and reserved in the slot; run it now.
+    Queued(ActiveRun),
+    /// A forced run waits in the channel; it goes first and the timer fires again later.
+    ForcedPending,
+    /// Could not be recorded (logged); skipped until the next interval.
+    Skipped,
+}
+
 impl IntegrationWorker {
-    async fn run(self, mut requests: mpsc::Receiver<SyncMode>) {
+    async fn run(self, mut requests: mpsc::Receiver<ActiveRun>) {
+        self.run_loop(&mut requests).await;
+        // Runs queued but never started are closed, not left queued.
+        requests.close();
+        while let Ok(run) = requests.try_recv() {
+            self.engine
+                .close_unstarted(
+                    run.run_id,
+                    RunStatus::Cancelled,
+                    "the integration's sync loop stopped before the run started",
+                )
+                .await;
+        }
+        *self.slot.lock().await = None;
+    }
+
+    async fn run_loop(&self, requests: &mut mpsc::Receiver<ActiveRun>) {
         let store = Arc::clone(self.engine.store());
         let first_full = match store.has_completed_sync(&self.integration_id).await {
             Ok(done) => !done,
@@ -232,24 +384,39 @@ impl IntegrationWorker {
             }
         }
         loop {
-            let mode = tokio::select! {
+            let wake = tokio::select! {
                 biased;
                 () = self.stop.cancelled() => return,
                 request = requests.recv() => match request {
-                    Some(mode) => mode,
+                    Some(run) => Wake::Forced(run),
                     None => return,
                 },
-                () = tokio::time::sleep_until(next_full) => SyncMode::Full,
-                () = tokio::time::sleep_until(next_delta) => SyncMode::Delta,
+                () = tokio::time::sleep_until(next_full) => Wake::Timer(SyncMode::Full),
+                () = tokio::time::sleep_until(next_delta) => Wake::Timer(SyncMode::Delta),
             };
             let Some(integration) = self.integration().await else {
                 tracing::info!(integration_id = %self.integration_id, "integration removed; its sync loop stops");
+                // Its runs went with it; a forced run still waiting has nothing left to close.
                 return;
             };
-            self.run_once(&integration, mode).await;
+            let requested = match wake {
+                Wake::Forced(run) => {
+                    self.run_once(&integration, run).await;
+                    run.mode
+                }
+                Wake::Timer(mode) => {
+                    match self.queue_timer_run(&integration, mode).await {
+                        TimerRun::Queued(run) => self.run_once(&integration, run).await,
+                        TimerRun::ForcedPending => continue,
+                        TimerRun::Skipped => {}
+                    }
+                    mode
+                }
+            };
+            *self.slot.lock().await = None;
             let (full, delta) = intervals(&integration.settings);
             let finished = Instant::now();
-            if mode == SyncMode::Full {
+            if requested == SyncMode::Full {
                 next_full = finished + full;
             }
             next_delta = finished + delta;
@@ -271,20 +438,56 @@ impl IntegrationWorker {
         }
     }
 
-    async fn run_once(&self, integration: &Integration, mode: SyncMode) {
+    /// Records a timer's run as queued and takes the slot for it, unless a forced run got
+    /// there first.
+    async fn queue_timer_run(&self, integration: &Integration, requested: SyncMode) -> TimerRun {
+        let mut active = self.slot.lock().await;
+        if active.is_some() {
+            return TimerRun::ForcedPending;
+        }
+        let mode = match self.connectors.coverage(integration).await {
+            Ok(coverage) => effective_mode(&coverage, requested),
+            Err(error) => {
+                tracing::warn!(integration_id = %integration.id, %error, "cannot build connector; sync skipped");
+                return TimerRun::Skipped;
+            }
+        };
+        match self
+            .engine
+            .store()
+            .queue_run(&integration.id, mode, self.engine.now())
+            .await
+        {
+            Ok(run_id) => {
+                let run = ActiveRun { run_id, mode };
+                *active = Some(run);
+                TimerRun::Queued(run)
+            }
+            Err(error) => {
+                tracing::warn!(integration_id = %integration.id, %error, "cannot record sync run; sync skipped");
+                TimerRun::Skipped
+            }
+        }
+    }
+
+    /// Runs a queued run to its end (the engine records how it ended).
+    async fn run_once(&self, integration: &Integration, run: ActiveRun) {
         let connector = match self.connectors.connector(integration).await {
             Ok(connector) => connector,
             Err(error) => {
                 tracing::warn!(integration_id = %integration.id, %error, "cannot build connector; sync skipped");
+                self.engine
+                    .close_unstarted(run.run_id, RunStatus::Failed, &error.to_string())
+                    .await;
                 return;
             }
         };
         let result = self
             .engine
-            .run(
+            .run_queued(
                 integration,
                 connector,
-                mode,
+                run,
                 self.stop.child_token(),
                 self.progress.clone(),
             )

@@ -16,11 +16,11 @@ use atsbridge_schema::record::{
     ApplicationRecord, CandidateRecord, JobRecord, JobScreeningQuestionRecord, UnifiedRecord,
 };
 use atsbridge_store::{
-    Integration, IntegrationSettings, NewIntegration, RecordQuery, RunStatus, SecretKey,
-    SqliteStore, Store, StoredRecord, SyncMode, TrackedApplication,
+    Integration, IntegrationSettings, NewIntegration, RecordQuery, RunId, RunStatus, SecretKey,
+    SqliteStore, Store, StoredRecord, SyncMode, SyncRun, TrackedApplication,
 };
 use atsbridge_sync::{
-    ConnectorProvider, EngineConfig, ForceSyncOutcome, Scheduler, SyncEngine, SyncError,
+    ActiveRun, ConnectorProvider, EngineConfig, ForceSyncOutcome, Scheduler, SyncEngine, SyncError,
     SyncProgress,
 };
 use chrono::{DateTime, Utc};
@@ -48,6 +48,8 @@ struct FakeConnector {
     state: Mutex<FakeState>,
     /// When set, each run waits for a permit before returning.
     gate: Option<Arc<Semaphore>>,
+    /// Declares delta capability.
+    delta_sync: bool,
 }
 
 #[async_trait]
@@ -70,6 +72,7 @@ impl Connector for FakeConnector {
         .feature(FeatureCoverage::new(Feature::SyncOnlyCreatedApplications))
         .capabilities(Capabilities {
             deletion_detection: DeletionDetection::FullScanDiff,
+            delta_sync: self.delta_sync,
             ..Capabilities::default()
         })
     }
@@ -676,16 +679,29 @@ async fn scheduler_runs_full_then_deltas_on_paused_time() {
     assert_eq!(runs.len(), 5);
     assert!(runs.iter().all(|r| r.status == RunStatus::Succeeded));
 
-    assert_eq!(
-        scheduler
-            .force_sync(&h.integration.id, SyncMode::Full)
-            .unwrap(),
-        ForceSyncOutcome::Queued
-    );
+    let forced = scheduler
+        .force_sync(&h.integration.id, SyncMode::Full)
+        .await
+        .unwrap();
+    assert!(matches!(
+        forced,
+        ForceSyncOutcome::Queued {
+            mode: SyncMode::Full,
+            ..
+        }
+    ));
     tokio::time::sleep(Duration::from_secs(1)).await;
     assert_eq!(modes(&h.fake).len(), 6);
+    let runs = h.store.last_runs(&h.integration.id, 10).await.unwrap();
+    assert_eq!(runs.len(), 6, "the forced run has one record, not two");
+    assert_eq!(
+        (runs[0].id, runs[0].status),
+        (forced.run_id(), RunStatus::Succeeded)
+    );
     assert!(matches!(
-        scheduler.force_sync(&atsbridge_store::IntegrationId::new("nope"), SyncMode::Full),
+        scheduler
+            .force_sync(&atsbridge_store::IntegrationId::new("nope"), SyncMode::Full)
+            .await,
         Err(SyncError::UnknownIntegration(_))
     ));
     scheduler.shutdown().await;
@@ -702,19 +718,246 @@ async fn force_sync_during_a_run_is_coalesced() {
     let engine = Arc::new(h.engine);
     let scheduler = Scheduler::new(engine.clone(), Arc::new(FakeProvider(fake.clone())));
     scheduler.start_integration(h.integration.clone());
-    while !engine.is_running(&h.integration.id) {
+    while engine.current_run(&h.integration.id).is_none() {
         tokio::task::yield_now().await;
     }
+    // The scheduled first run is running; a forced run is folded into it, with its id.
+    let running = engine.current_run(&h.integration.id).unwrap();
     assert_eq!(
         scheduler
-            .force_sync(&h.integration.id, SyncMode::Full)
+            .force_sync(&h.integration.id, SyncMode::Delta)
+            .await
             .unwrap(),
-        ForceSyncOutcome::AlreadyQueued
+        ForceSyncOutcome::AlreadyQueued {
+            run_id: running.run_id,
+            mode: SyncMode::Full
+        }
     );
     gate.add_permits(1);
     while engine.is_running(&h.integration.id) {
         tokio::task::yield_now().await;
     }
     assert_eq!(modes(&fake).len(), 1);
+    let runs = h.store.last_runs(&h.integration.id, 10).await.unwrap();
+    assert_eq!(
+        runs.iter().map(|r| (r.id, r.status)).collect::<Vec<_>>(),
+        vec![(running.run_id, RunStatus::Succeeded)]
+    );
     scheduler.shutdown().await;
+}
+
+/// Waits (bounded) until the run is over and returns it.
+async fn finished_run(store: &SqliteStore, integration: &Integration, run_id: RunId) -> SyncRun {
+    for _ in 0..2000 {
+        let runs = store.last_runs(&integration.id, 20).await.unwrap();
+        let run = runs.into_iter().find(|r| r.id == run_id).unwrap();
+        if run.status.is_final() {
+            return run;
+        }
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    panic!("run {run_id} did not finish");
+}
+
+#[tokio::test]
+async fn force_sync_returns_the_queued_run_id_and_folds_repeats_into_it() {
+    let gate = Arc::new(Semaphore::new(1));
+    let h = harness(true).await;
+    let fake = Arc::new(FakeConnector {
+        gate: Some(gate.clone()),
+        ..FakeConnector::default()
+    });
+    fake.state.lock().unwrap().jobs = vec![job("1", "A")];
+    // One completed sync, so the loop starts idle (next timers are far away).
+    h.engine
+        .run(
+            &h.integration,
+            Arc::new(GuardedConnector::new(fake.clone())),
+            SyncMode::Full,
+            CancellationToken::new(),
+            None,
+        )
+        .await
+        .unwrap();
+    let engine = Arc::new(h.engine);
+    let scheduler = Scheduler::new(engine.clone(), Arc::new(FakeProvider(fake.clone())));
+    scheduler.start_integration(h.integration.clone());
+    let id = &h.integration.id;
+
+    // The fake cannot sync deltas: the run that will happen is a full one.
+    let first = scheduler.force_sync(id, SyncMode::Delta).await.unwrap();
+    let ForceSyncOutcome::Queued { run_id, mode } = first else {
+        panic!("expected a new run, got {first:?}");
+    };
+    assert_eq!(mode, SyncMode::Full);
+    let recorded = h.store.last_runs(id, 1).await.unwrap().remove(0);
+    assert_eq!(recorded.id, run_id);
+    assert!(
+        matches!(recorded.status, RunStatus::Queued | RunStatus::Running),
+        "{recorded:?}"
+    );
+    let second = scheduler.force_sync(id, SyncMode::Full).await.unwrap();
+    assert_eq!(
+        second,
+        ForceSyncOutcome::AlreadyQueued {
+            run_id,
+            mode: SyncMode::Full
+        }
+    );
+    // Still the same run once it is running (the gate holds it).
+    while engine.current_run(id).is_none() {
+        tokio::time::sleep(Duration::from_millis(1)).await;
+    }
+    assert_eq!(engine.current_run(id).unwrap().run_id, run_id);
+    assert!(
+        scheduler
+            .force_sync(id, SyncMode::Delta)
+            .await
+            .unwrap()
+            .already_queued()
+    );
+
+    gate.add_permits(1);
+    let run = finished_run(&h.store, &h.integration, run_id).await;
+    assert_eq!(
+        (run.status, run.mode),
+        (RunStatus::Succeeded, SyncMode::Full)
+    );
+    assert_eq!(modes(&fake).len(), 2, "the three requests made one run");
+    assert_eq!(h.store.last_runs(id, 10).await.unwrap().len(), 2);
+
+    // Once it is over, the next request queues a new run.
+    gate.add_permits(1);
+    let next = scheduler.force_sync(id, SyncMode::Full).await.unwrap();
+    assert!(!next.already_queued());
+    assert!(next.run_id() > run_id);
+    let run = finished_run(&h.store, &h.integration, next.run_id()).await;
+    assert_eq!(run.status, RunStatus::Succeeded);
+    scheduler.shutdown().await;
+}
+
+#[tokio::test]
+async fn force_sync_keeps_delta_for_a_delta_capable_connector() {
+    let h = harness(true).await;
+    let fake = Arc::new(FakeConnector {
+        delta_sync: true,
+        ..FakeConnector::default()
+    });
+    h.engine
+        .run(
+            &h.integration,
+            Arc::new(GuardedConnector::new(fake.clone())),
+            SyncMode::Full,
+            CancellationToken::new(),
+            None,
+        )
+        .await
+        .unwrap();
+    let engine = Arc::new(h.engine);
+    let scheduler = Scheduler::new(engine, Arc::new(FakeProvider(fake.clone())));
+    scheduler.start_integration(h.integration.clone());
+    let outcome = scheduler
+        .force_sync(&h.integration.id, SyncMode::Delta)
+        .await
+        .unwrap();
+    assert_eq!(outcome.mode(), SyncMode::Delta);
+    let run = finished_run(&h.store, &h.integration, outcome.run_id()).await;
+    assert_eq!(
+        (run.status, run.mode),
+        (RunStatus::Succeeded, SyncMode::Delta)
+    );
+    assert_eq!(
+        modes(&fake),
+        vec![
+            atsbridge_connector::SyncMode::Full,
+            atsbridge_connector::SyncMode::Delta
+        ]
+    );
+    scheduler.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_queued_run_is_reused_or_closed_when_it_cannot_start() {
+    let h = harness(true).await;
+    h.set(|s| s.jobs = vec![job("1", "A")]);
+    let id = &h.integration.id;
+    let queued = h
+        .store
+        .queue_run(id, SyncMode::Full, t(0).into())
+        .await
+        .unwrap();
+    let summary = h
+        .engine
+        .run_queued(
+            &h.integration,
+            h.guarded(),
+            ActiveRun {
+                run_id: queued,
+                mode: SyncMode::Full,
+            },
+            CancellationToken::new(),
+            None,
+        )
+        .await
+        .unwrap();
+    assert_eq!(summary.run_id, queued);
+    let runs = h.store.last_runs(id, 10).await.unwrap();
+    assert_eq!(
+        runs.iter().map(|r| (r.id, r.status)).collect::<Vec<_>>(),
+        vec![(queued, RunStatus::Succeeded)]
+    );
+    assert_eq!(
+        runs[0].counts["job"].unchanged + runs[0].counts["job"].inserted,
+        1
+    );
+
+    // While another run holds the integration, a queued run cannot start: it is closed.
+    let gate = Arc::new(Semaphore::new(0));
+    let blocking = Arc::new(FakeConnector {
+        gate: Some(gate.clone()),
+        ..FakeConnector::default()
+    });
+    let engine = Arc::new(h.engine);
+    let running = {
+        let (engine, integration, blocking) =
+            (engine.clone(), h.integration.clone(), blocking.clone());
+        tokio::spawn(async move {
+            engine
+                .run(
+                    &integration,
+                    Arc::new(GuardedConnector::new(blocking)),
+                    SyncMode::Full,
+                    CancellationToken::new(),
+                    None,
+                )
+                .await
+        })
+    };
+    while engine.current_run(id).is_none() {
+        tokio::task::yield_now().await;
+    }
+    let refused = h
+        .store
+        .queue_run(id, SyncMode::Full, t(1).into())
+        .await
+        .unwrap();
+    let error = engine
+        .run_queued(
+            &h.integration,
+            Arc::new(GuardedConnector::new(h.fake.clone())),
+            ActiveRun {
+                run_id: refused,
+                mode: SyncMode::Full,
+            },
+            CancellationToken::new(),
+            None,
+        )
+        .await
+        .unwrap_err();
+    assert!(matches!(error, SyncError::AlreadyRunning(_)), "{error}");
+    let closed = h.store.last_runs(id, 1).await.unwrap().remove(0);
+    assert_eq!((closed.id, closed.status), (refused, RunStatus::Failed));
+    assert!(closed.error.unwrap().contains("already running"));
+    gate.add_permits(1);
+    running.await.unwrap().unwrap();
 }

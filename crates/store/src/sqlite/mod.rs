@@ -481,6 +481,27 @@ impl Store for SqliteStore {
             .await
     }
 
+    async fn queue_run(
+        &self,
+        integration_id: &IntegrationId,
+        mode: SyncMode,
+        queued_at: Timestamp,
+    ) -> StoreResult<RunId> {
+        let id = integration_id.clone();
+        self.write(move |conn, _| runs::queue_run(conn, &id, mode, queued_at))
+            .await
+    }
+
+    async fn start_queued_run(
+        &self,
+        run_id: RunId,
+        mode: SyncMode,
+        started_at: Timestamp,
+    ) -> StoreResult<()> {
+        self.write(move |conn, _| runs::start_queued_run(conn, run_id, mode, started_at))
+            .await
+    }
+
     async fn finish_run(&self, run_id: RunId, outcome: RunOutcome) -> StoreResult<()> {
         self.write(move |conn, _| runs::finish_run(conn, run_id, &outcome))
             .await

@@ -74,6 +74,25 @@ pub(crate) fn start_run(
     mode: SyncMode,
     started_at: Timestamp,
 ) -> Result<RunId, StoreError> {
+    insert_run(conn, integration_id, mode, RunStatus::Running, started_at)
+}
+
+pub(crate) fn queue_run(
+    conn: &Connection,
+    integration_id: &IntegrationId,
+    mode: SyncMode,
+    queued_at: Timestamp,
+) -> Result<RunId, StoreError> {
+    insert_run(conn, integration_id, mode, RunStatus::Queued, queued_at)
+}
+
+fn insert_run(
+    conn: &Connection,
+    integration_id: &IntegrationId,
+    mode: SyncMode,
+    status: RunStatus,
+    at: Timestamp,
+) -> Result<RunId, StoreError> {
     require_integration(conn, integration_id)?;
     conn.prepare_cached(
         "INSERT INTO sync_runs (integration_id, mode, status, started_at) VALUES (?1, ?2, ?3, ?4)",
@@ -81,10 +100,46 @@ pub(crate) fn start_run(
     .execute(params![
         integration_id.as_str(),
         mode.as_str(),
-        RunStatus::Running.as_str(),
-        ts_to_sql(started_at)
+        status.as_str(),
+        ts_to_sql(at)
     ])?;
     Ok(RunId(conn.last_insert_rowid()))
+}
+
+/// Moves a queued run to `running`; its `started_at` becomes the real start time, which is
+/// what deletion reconciliation compares writes against.
+pub(crate) fn start_queued_run(
+    conn: &Connection,
+    run_id: RunId,
+    mode: SyncMode,
+    started_at: Timestamp,
+) -> Result<(), StoreError> {
+    let updated = conn
+        .prepare_cached(
+            "UPDATE sync_runs SET status = ?1, mode = ?2, started_at = ?3
+             WHERE id = ?4 AND status = ?5",
+        )?
+        .execute(params![
+            RunStatus::Running.as_str(),
+            mode.as_str(),
+            ts_to_sql(started_at),
+            run_id.0,
+            RunStatus::Queued.as_str()
+        ])?;
+    if updated == 1 {
+        return Ok(());
+    }
+    let status: Option<String> = conn
+        .prepare_cached("SELECT status FROM sync_runs WHERE id = ?1")?
+        .query_row([run_id.0], |row| row.get(0))
+        .optional()?;
+    Err(match status {
+        Some(status) => StoreError::RunNotQueued {
+            run_id: run_id.0,
+            status,
+        },
+        None => StoreError::RunNotFound(run_id.0),
+    })
 }
 
 pub(crate) fn finish_run(
@@ -92,10 +147,11 @@ pub(crate) fn finish_run(
     run_id: RunId,
     outcome: &RunOutcome,
 ) -> Result<(), StoreError> {
-    if outcome.status == RunStatus::Running {
-        return Err(StoreError::InvalidArgument(
-            "a finished run needs a final status, not `running`".into(),
-        ));
+    if !outcome.status.is_final() {
+        return Err(StoreError::InvalidArgument(format!(
+            "a finished run needs a final status, not `{}`",
+            outcome.status.as_str()
+        )));
     }
     let counts =
         serde_json::to_string(&outcome.counts).map_err(|source| StoreError::Serialize {
@@ -125,18 +181,34 @@ pub(crate) fn finish_run(
     Ok(())
 }
 
-pub(crate) fn fail_interrupted_runs(conn: &Connection, now: Timestamp) -> Result<u64, StoreError> {
-    let updated = conn.execute(
-        "UPDATE sync_runs SET status = ?1, finished_at = ?2,
-             error = 'interrupted: the process stopped while the run was in progress'
-         WHERE status = ?3",
-        params![
-            RunStatus::Failed.as_str(),
-            ts_to_sql(now),
-            RunStatus::Running.as_str()
-        ],
-    )?;
-    Ok(updated as u64)
+pub(crate) fn fail_interrupted_runs(
+    conn: &mut Connection,
+    now: Timestamp,
+) -> Result<u64, StoreError> {
+    let tx = conn.transaction()?;
+    let mut closed = 0;
+    for (status, error) in [
+        (
+            RunStatus::Running,
+            "interrupted: the process stopped while the run was in progress",
+        ),
+        (
+            RunStatus::Queued,
+            "interrupted: the process stopped before the queued run started",
+        ),
+    ] {
+        closed += tx.execute(
+            "UPDATE sync_runs SET status = ?1, finished_at = ?2, error = ?3 WHERE status = ?4",
+            params![
+                RunStatus::Failed.as_str(),
+                ts_to_sql(now),
+                error,
+                status.as_str()
+            ],
+        )?;
+    }
+    tx.commit()?;
+    Ok(closed as u64)
 }
 
 type RawRun = (
@@ -175,6 +247,7 @@ fn parse_mode(text: &str) -> Result<SyncMode, StoreError> {
 
 fn parse_status(text: &str) -> Result<RunStatus, StoreError> {
     [
+        RunStatus::Queued,
         RunStatus::Running,
         RunStatus::Succeeded,
         RunStatus::Failed,
