@@ -49,6 +49,10 @@ where
                 ApiError::input_invalid(format!("invalid JSON body at `{path}`: {inner}"))
             }
         })?;
+        // One JSON value and nothing after it (whitespace aside).
+        deserializer
+            .end()
+            .map_err(|err| ApiError::input_invalid(format!("invalid JSON body: {err}")))?;
         Ok(ApiJson(value))
     }
 }

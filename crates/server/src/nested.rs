@@ -80,6 +80,38 @@ async fn load_by_remote_ids<R: DeserializeOwned>(
         .collect()
 }
 
+/// Loads the live records of `model` whose document value at `path` is one of `values` (one
+/// query).
+async fn load_by_json_in<R: DeserializeOwned>(
+    state: &AppState,
+    integration: &Integration,
+    model: Model,
+    path: &str,
+    values: &[String],
+) -> Result<Vec<Decoded<R>>, ApiError> {
+    if values.is_empty() {
+        return Ok(Vec::new());
+    }
+    let stored = state
+        .store()
+        .find_by_json_in(&integration.id, model, path, values, false)
+        .await?;
+    decode_all(&stored)
+}
+
+/// Remote ids of the applications created or imported through the API ("sync only created
+/// applications" serves only these).
+pub(crate) async fn tracked_application_ids(
+    state: &AppState,
+    integration: &Integration,
+) -> Result<BTreeSet<String>, ApiError> {
+    let tracked = state.store().tracked_applications(&integration.id).await?;
+    Ok(tracked
+        .into_iter()
+        .map(|t| t.application_remote_id)
+        .collect())
+}
+
 fn minter(integration: &Integration) -> IdMinter {
     IdMinter::new(integration.id.as_str())
 }
@@ -120,21 +152,14 @@ pub(crate) async fn jobs_page(
     let jobs: Vec<Decoded<JobRecord>> = decode_all(page)?;
     let job_remote_ids: Vec<String> = jobs.iter().map(|j| j.record.remote_id.clone()).collect();
 
-    let links: Vec<Decoded<JobScreeningQuestionRecord>> = if job_remote_ids.is_empty() {
-        Vec::new()
-    } else {
-        let stored = state
-            .store()
-            .find_by_json_in(
-                &integration.id,
-                Model::JobScreeningQuestion,
-                "$.job_remote_id",
-                &job_remote_ids,
-                false,
-            )
-            .await?;
-        decode_all(&stored)?
-    };
+    let links: Vec<Decoded<JobScreeningQuestionRecord>> = load_by_json_in(
+        state,
+        integration,
+        Model::JobScreeningQuestion,
+        "$.job_remote_id",
+        &job_remote_ids,
+    )
+    .await?;
     let question_ids: BTreeSet<String> = links
         .iter()
         .map(|l| l.record.question_remote_id.clone())
@@ -209,67 +234,32 @@ pub(crate) async fn candidates_page(
         .iter()
         .map(|c| c.record.remote_id.clone())
         .collect();
-    let mut applications: Vec<Decoded<ApplicationRecord>> = if candidate_ids.is_empty() {
-        Vec::new()
-    } else {
-        let stored = state
-            .store()
-            .find_by_json_in(
-                &integration.id,
-                Model::Application,
-                "$.candidate_remote_id",
-                &candidate_ids,
-                false,
-            )
-            .await?;
-        decode_all(&stored)?
-    };
+    let mut applications: Vec<Decoded<ApplicationRecord>> = load_by_json_in(
+        state,
+        integration,
+        Model::Application,
+        "$.candidate_remote_id",
+        &candidate_ids,
+    )
+    .await?;
     if tracked_only {
-        let tracked: BTreeSet<String> = state
-            .store()
-            .tracked_applications(&integration.id)
-            .await?
-            .into_iter()
-            .map(|t| t.application_remote_id)
-            .collect();
+        let tracked = tracked_application_ids(state, integration).await?;
         applications.retain(|a| tracked.contains(&a.record.remote_id));
     }
-    let stage_ids = applications
-        .iter()
-        .filter_map(|a| a.record.current_stage_remote_id.clone())
-        .collect();
-    let stages: HashMap<String, Decoded<ApplicationStageRecord>> =
-        load_by_remote_ids(state, integration, Model::ApplicationStage, stage_ids).await?;
-    let job_ids = applications
-        .iter()
-        .filter_map(|a| a.record.job_remote_id.clone())
-        .collect();
-    let jobs: HashMap<String, Decoded<JobRecord>> =
-        load_by_remote_ids(state, integration, Model::Job, job_ids).await?;
-    let tag_ids = candidates
-        .iter()
-        .flat_map(|c| c.record.tag_remote_ids.iter().cloned())
-        .collect();
-    let tags: HashMap<String, Decoded<TagRecord>> =
-        load_by_remote_ids(state, integration, Model::Tag, tag_ids).await?;
+    let stages_and_jobs = StagesAndJobs::load(state, integration, &applications).await?;
+    let tags = load_tags(state, integration, candidates.iter().map(|c| &c.record)).await?;
 
     let mut apps_by_candidate: HashMap<String, Vec<wire::CandidateApplication>> = HashMap::new();
     for app in &applications {
         let Some(candidate_id) = app.record.candidate_remote_id.clone() else {
             continue;
         };
-        let stage = app
-            .record
-            .current_stage_remote_id
-            .as_ref()
-            .and_then(|id| stages.get(id))
-            .map(|s| assemble_stage_ref(&s.record, &ids));
-        let job = app
-            .record
-            .job_remote_id
-            .as_ref()
-            .and_then(|id| jobs.get(id))
-            .map(|j| assemble_job_ref(&j.record, &ids));
+        let stage = stages_and_jobs
+            .stage_of(&app.record)
+            .map(|s| assemble_stage_ref(s, &ids));
+        let job = stages_and_jobs
+            .job_of(&app.record)
+            .map(|j| assemble_job_ref(j, &ids));
         apps_by_candidate
             .entry(candidate_id)
             .or_default()
@@ -297,46 +287,91 @@ pub(crate) async fn candidates_page(
         .collect())
 }
 
-/// What an application page needs besides the applications themselves.
-struct ApplicationRelations {
-    candidates: HashMap<String, Decoded<CandidateRecord>>,
-    tags: HashMap<String, Decoded<TagRecord>>,
+/// Tags of the given candidates, by remote id (one query).
+async fn load_tags<'a>(
+    state: &AppState,
+    integration: &Integration,
+    candidates: impl Iterator<Item = &'a CandidateRecord>,
+) -> Result<HashMap<String, Decoded<TagRecord>>, ApiError> {
+    let tag_ids = candidates
+        .flat_map(|c| c.tag_remote_ids.iter().cloned())
+        .collect();
+    load_by_remote_ids(state, integration, Model::Tag, tag_ids).await
+}
+
+/// The current stages and jobs of a set of applications, one query each.
+struct StagesAndJobs {
     stages: HashMap<String, Decoded<ApplicationStageRecord>>,
     jobs: HashMap<String, Decoded<JobRecord>>,
 }
 
-async fn load_application_relations(
-    state: &AppState,
-    integration: &Integration,
-    applications: &[Decoded<ApplicationRecord>],
-) -> Result<ApplicationRelations, ApiError> {
-    let candidate_ids = applications
-        .iter()
-        .filter_map(|a| a.record.candidate_remote_id.clone())
-        .collect();
-    let candidates: HashMap<String, Decoded<CandidateRecord>> =
-        load_by_remote_ids(state, integration, Model::Candidate, candidate_ids).await?;
-    let tag_ids = candidates
-        .values()
-        .flat_map(|c| c.record.tag_remote_ids.iter().cloned())
-        .collect();
-    let tags = load_by_remote_ids(state, integration, Model::Tag, tag_ids).await?;
-    let stage_ids = applications
-        .iter()
-        .filter_map(|a| a.record.current_stage_remote_id.clone())
-        .collect();
-    let stages = load_by_remote_ids(state, integration, Model::ApplicationStage, stage_ids).await?;
-    let job_ids = applications
-        .iter()
-        .filter_map(|a| a.record.job_remote_id.clone())
-        .collect();
-    let jobs = load_by_remote_ids(state, integration, Model::Job, job_ids).await?;
-    Ok(ApplicationRelations {
-        candidates,
-        tags,
-        stages,
-        jobs,
-    })
+impl StagesAndJobs {
+    async fn load(
+        state: &AppState,
+        integration: &Integration,
+        applications: &[Decoded<ApplicationRecord>],
+    ) -> Result<Self, ApiError> {
+        let stage_ids = applications
+            .iter()
+            .filter_map(|a| a.record.current_stage_remote_id.clone())
+            .collect();
+        let stages =
+            load_by_remote_ids(state, integration, Model::ApplicationStage, stage_ids).await?;
+        let job_ids = applications
+            .iter()
+            .filter_map(|a| a.record.job_remote_id.clone())
+            .collect();
+        let jobs = load_by_remote_ids(state, integration, Model::Job, job_ids).await?;
+        Ok(Self { stages, jobs })
+    }
+
+    fn stage_of(&self, application: &ApplicationRecord) -> Option<&ApplicationStageRecord> {
+        let remote_id = application.current_stage_remote_id.as_ref()?;
+        self.stages.get(remote_id).map(|s| &s.record)
+    }
+
+    fn job_of(&self, application: &ApplicationRecord) -> Option<&JobRecord> {
+        let remote_id = application.job_remote_id.as_ref()?;
+        self.jobs.get(remote_id).map(|j| &j.record)
+    }
+}
+
+/// What an application page needs besides the applications themselves.
+struct ApplicationRelations {
+    candidates: HashMap<String, Decoded<CandidateRecord>>,
+    tags: HashMap<String, Decoded<TagRecord>>,
+    stages_and_jobs: StagesAndJobs,
+}
+
+impl ApplicationRelations {
+    async fn load(
+        state: &AppState,
+        integration: &Integration,
+        applications: &[Decoded<ApplicationRecord>],
+    ) -> Result<Self, ApiError> {
+        let candidate_ids = applications
+            .iter()
+            .filter_map(|a| a.record.candidate_remote_id.clone())
+            .collect();
+        let candidates: HashMap<String, Decoded<CandidateRecord>> =
+            load_by_remote_ids(state, integration, Model::Candidate, candidate_ids).await?;
+        let tags = load_tags(state, integration, candidates.values().map(|c| &c.record)).await?;
+        let stages_and_jobs = StagesAndJobs::load(state, integration, applications).await?;
+        Ok(Self {
+            candidates,
+            tags,
+            stages_and_jobs,
+        })
+    }
+
+    fn candidate_of(&self, application: &ApplicationRecord) -> Option<&Decoded<CandidateRecord>> {
+        let remote_id = application.candidate_remote_id.as_ref()?;
+        self.candidates.get(remote_id)
+    }
+
+    fn tags_of(&self, candidate: &CandidateRecord, ids: &IdMinter) -> Vec<wire::TagRef> {
+        tag_refs(candidate, &self.tags, ids)
+    }
 }
 
 /// Applications with their candidate (and its tags), current stage and job.
@@ -347,34 +382,21 @@ pub(crate) async fn applications_page(
 ) -> Result<Vec<wire::Application>, ApiError> {
     let ids = minter(integration);
     let applications: Vec<Decoded<ApplicationRecord>> = decode_all(page)?;
-    let rel = load_application_relations(state, integration, &applications).await?;
+    let rel = ApplicationRelations::load(state, integration, &applications).await?;
     Ok(applications
         .iter()
         .map(|app| {
-            let candidate = app
-                .record
-                .candidate_remote_id
-                .as_ref()
-                .and_then(|id| rel.candidates.get(id))
-                .map(|c| {
-                    assemble_application_candidate(
-                        &c.record,
-                        &ids,
-                        tag_refs(&c.record, &rel.tags, &ids),
-                    )
-                });
-            let stage = app
-                .record
-                .current_stage_remote_id
-                .as_ref()
-                .and_then(|id| rel.stages.get(id))
-                .map(|s| assemble_application_current_stage(&s.record, &ids));
-            let job = app
-                .record
-                .job_remote_id
-                .as_ref()
-                .and_then(|id| rel.jobs.get(id))
-                .map(|j| assemble_job_ref(&j.record, &ids));
+            let candidate = rel.candidate_of(&app.record).map(|c| {
+                assemble_application_candidate(&c.record, &ids, rel.tags_of(&c.record, &ids))
+            });
+            let stage = rel
+                .stages_and_jobs
+                .stage_of(&app.record)
+                .map(|s| assemble_application_current_stage(s, &ids));
+            let job = rel
+                .stages_and_jobs
+                .job_of(&app.record)
+                .map(|j| assemble_job_ref(j, &ids));
             assemble_application(&app.record, &app.meta, &ids, candidate, stage, job)
         })
         .collect())
@@ -387,35 +409,25 @@ pub(crate) async fn created_application(
     stored: &StoredRecord,
 ) -> Result<wire::CreatedApplication, ApiError> {
     let ids = minter(integration);
-    let app: Decoded<ApplicationRecord> = decode(stored)?;
-    let apps = [app];
-    let rel = load_application_relations(state, integration, &apps).await?;
+    let apps: [Decoded<ApplicationRecord>; 1] = [decode(stored)?];
+    let rel = ApplicationRelations::load(state, integration, &apps).await?;
     let [app] = apps;
-    let candidate = app
-        .record
-        .candidate_remote_id
-        .as_ref()
-        .and_then(|id| rel.candidates.get(id))
-        .map(|c| {
-            assemble_created_application_candidate(
-                &c.record,
-                &c.meta,
-                &ids,
-                tag_refs(&c.record, &rel.tags, &ids),
-            )
-        });
-    let stage = app
-        .record
-        .current_stage_remote_id
-        .as_ref()
-        .and_then(|id| rel.stages.get(id))
-        .map(|s| assemble_stage_ref(&s.record, &ids));
-    let job = app
-        .record
-        .job_remote_id
-        .as_ref()
-        .and_then(|id| rel.jobs.get(id))
-        .map(|j| assemble_job_ref(&j.record, &ids));
+    let candidate = rel.candidate_of(&app.record).map(|c| {
+        assemble_created_application_candidate(
+            &c.record,
+            &c.meta,
+            &ids,
+            rel.tags_of(&c.record, &ids),
+        )
+    });
+    let stage = rel
+        .stages_and_jobs
+        .stage_of(&app.record)
+        .map(|s| assemble_stage_ref(s, &ids));
+    let job = rel
+        .stages_and_jobs
+        .job_of(&app.record)
+        .map(|j| assemble_job_ref(j, &ids));
     Ok(assemble_created_application(
         &app.record,
         &app.meta,

@@ -4,7 +4,8 @@
 //!   parameter (`ids=a&ids=b`) is accepted too; blank values mean "no filter";
 //! - booleans are `true` / `false`;
 //! - `page_size` is an integer in 1..=250, default 100;
-//! - timestamps use [`Timestamp::parse_flexible`] (RFC 3339, naive, bare date);
+//! - timestamps use [`Timestamp::parse_flexible`] (RFC 3339, naive, bare date); an offset
+//!   whose `+` arrived unencoded (and so decoded as a space) is read as the `+` it was;
 //! - unknown parameters are ignored.
 
 use std::collections::BTreeMap;
@@ -24,6 +25,10 @@ pub const MAX_PAGE_SIZE: usize = 250;
 
 /// Parameters that are not filters and never enter the cursor fingerprint.
 const NON_FILTER_KEYS: [&str; 2] = ["cursor", "page_size"];
+/// `true` / `false` parameters; absent means `false`.
+const BOOLEAN_KEYS: [&str; 2] = ["include_deleted", "ignore_unsupported_filters"];
+/// Timestamp parameters.
+const TIMESTAMP_KEYS: [&str; 2] = ["updated_after", "remote_created_after"];
 
 /// The decoded query string of a request, values grouped by key.
 #[derive(Debug, Clone, Default)]
@@ -90,14 +95,24 @@ impl QueryParams {
 
     /// A timestamp parameter in any of the accepted spellings.
     pub fn timestamp(&self, key: &str) -> Result<Option<Timestamp>, ApiError> {
-        match self.string(key) {
-            None => Ok(None),
-            Some(v) => Timestamp::parse_flexible(&v).map(Some).map_err(|_| {
+        let Some(raw) = self.string(key) else {
+            return Ok(None);
+        };
+        Timestamp::parse_flexible(&raw)
+            // `2024-01-01T12:00:00+02:00` sent without encoding the `+` arrives with a space.
+            .or_else(|err| {
+                if raw.contains(' ') {
+                    Timestamp::parse_flexible(&raw.replace(' ', "+"))
+                } else {
+                    Err(err)
+                }
+            })
+            .map(Some)
+            .map_err(|_| {
                 ApiError::input_invalid(format!(
-                    "`{key}` must be a date or date-time such as `2024-01-01T00:00:00.000Z`, got `{v}`"
+                    "`{key}` must be a date or date-time such as `2024-01-01T00:00:00.000Z`, got `{raw}`"
                 ))
-            }),
-        }
+            })
     }
 
     /// `page_size`: an integer in 1..=250, [`DEFAULT_PAGE_SIZE`] when absent.
@@ -113,23 +128,46 @@ impl QueryParams {
         }
     }
 
-    /// Fingerprint of `route` and the values of `filter_keys` (normalized: lists sorted), used
-    /// to bind a cursor to the filters it was issued for.
+    /// Fingerprint of `route` and the values of `filter_keys`, used to bind a cursor to the
+    /// filters it was issued for.
+    ///
+    /// Values are normalized so that spellings meaning the same filter match: list items are
+    /// sorted, a boolean equal to its default counts as absent, timestamps count by the instant
+    /// they name. A value that does not parse is taken as written (it is refused later anyway).
     pub fn fingerprint(&self, route: &str, filter_keys: &[&str]) -> String {
-        let mut parts: Vec<(String, String)> = Vec::new();
         let mut keys: Vec<&str> = filter_keys
             .iter()
             .copied()
             .filter(|k| !NON_FILTER_KEYS.contains(k))
             .collect();
         keys.sort_unstable();
-        for key in keys {
-            if let Some(mut items) = self.list(key) {
-                items.sort();
-                parts.push((key.to_owned(), items.join(",")));
-            }
-        }
+        keys.dedup();
+        let parts: Vec<(String, String)> = keys
+            .into_iter()
+            .filter_map(|key| Some((key.to_owned(), self.normalized(key)?)))
+            .collect();
         filter_fingerprint(route, &parts)
+    }
+
+    /// The value of `key` in the form [`Self::fingerprint`] compares; `None` when it does not
+    /// filter anything.
+    fn normalized(&self, key: &str) -> Option<String> {
+        if BOOLEAN_KEYS.contains(&key) {
+            return match self.boolean(key, false) {
+                Ok(false) => None,
+                Ok(true) => Some("true".to_owned()),
+                Err(_) => self.string(key),
+            };
+        }
+        if TIMESTAMP_KEYS.contains(&key) {
+            return match self.timestamp(key) {
+                Ok(instant) => instant.map(|t| t.to_wire_string()),
+                Err(_) => self.string(key),
+            };
+        }
+        let mut items = self.list(key)?;
+        items.sort();
+        Some(items.join(","))
     }
 }
 
@@ -196,6 +234,47 @@ mod tests {
                 .timestamp("updated_after")
                 .is_err()
         );
+    }
+
+    #[test]
+    fn reads_an_offset_whose_plus_was_not_encoded() {
+        let q = QueryParams::parse("updated_after=2024-01-01T02:00:00+02:00");
+        assert_eq!(
+            q.timestamp("updated_after").unwrap().unwrap(),
+            Timestamp::parse_flexible("2024-01-01T00:00:00Z").unwrap()
+        );
+        assert!(
+            QueryParams::parse("updated_after=2024-01-01+yesterday")
+                .timestamp("updated_after")
+                .is_err()
+        );
+    }
+
+    #[test]
+    fn fingerprint_treats_equivalent_spellings_alike() {
+        let keys = [
+            "include_deleted",
+            "ignore_unsupported_filters",
+            "updated_after",
+            "statuses",
+        ];
+        let first = QueryParams::parse(
+            "include_deleted=false&ignore_unsupported_filters=false&updated_after=2024-01-01T00%3A00%3A00Z&statuses=OPEN",
+        )
+        .fingerprint("jobs", &keys);
+        let resent = QueryParams::parse("updated_after=2024-01-01T00%3A00%3A00.000Z&statuses=OPEN")
+            .fingerprint("jobs", &keys);
+        assert_eq!(first, resent);
+        let deleted_too =
+            QueryParams::parse("include_deleted=TRUE&updated_after=2024-01-01&statuses=OPEN")
+                .fingerprint("jobs", &keys);
+        assert_ne!(first, deleted_too);
+        let later =
+            QueryParams::parse("updated_after=2024-01-02&statuses=OPEN").fingerprint("jobs", &keys);
+        assert_ne!(first, later);
+        let bad =
+            QueryParams::parse("include_deleted=maybe&statuses=OPEN").fingerprint("jobs", &keys);
+        assert_ne!(bad, resent);
     }
 
     #[test]

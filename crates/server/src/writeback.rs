@@ -1,18 +1,17 @@
 //! Storing what a write action returned, before answering, so the next read shows it.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
-use atsbridge_schema::Model;
 use atsbridge_schema::record::UnifiedRecord;
+use atsbridge_schema::{Model, Timestamp};
 use atsbridge_store::{Integration, StoredRecord, TrackedApplication};
 
 use crate::error::ApiError;
 use crate::state::AppState;
 
 /// Writes `records` for `integration` in one batch (ids minted, content hashed, `changed_at`
-/// set by the store) and touches the relation times `updated_after` relies on: a written
-/// application touches its candidate, a written candidate touches its applications, a written
-/// job screening question touches its job.
+/// set by the store) and touches the relation times `updated_after` relies on (see
+/// [`touch_parents`]).
 pub(crate) async fn store_records(
     state: &AppState,
     integration: &Integration,
@@ -31,32 +30,45 @@ pub(crate) async fn store_records(
         .apply_batch(&integration.id, None, now, writes)
         .await?;
 
-    let mut candidates_to_touch = BTreeSet::new();
-    let mut jobs_to_touch = BTreeSet::new();
+    touch_parents(state, integration, records, &result.changed, now).await
+}
+
+/// Sets the relation touch time of every parent whose nested data changed, by the same rules
+/// as the sync engine (kombo-api.md §8.2): a changed application touches its candidate, a
+/// changed candidate its applications, a changed job screening question its job, and a
+/// changed screening question every job that asks it.
+async fn touch_parents(
+    state: &AppState,
+    integration: &Integration,
+    records: &[UnifiedRecord],
+    changed: &[usize],
+    now: Timestamp,
+) -> Result<(), ApiError> {
+    let store = state.store();
+    let mut touch: BTreeMap<Model, BTreeSet<String>> = BTreeMap::new();
     let mut changed_candidates = Vec::new();
-    for &index in &result.changed {
-        match records.get(index) {
-            Some(UnifiedRecord::Application(app)) => {
-                candidates_to_touch.extend(app.candidate_remote_id.clone());
+    let mut changed_questions = Vec::new();
+    for record in changed.iter().filter_map(|&index| records.get(index)) {
+        match record {
+            UnifiedRecord::Application(app) => touch
+                .entry(Model::Candidate)
+                .or_default()
+                .extend(app.candidate_remote_id.clone()),
+            UnifiedRecord::JobScreeningQuestion(link) => {
+                touch
+                    .entry(Model::Job)
+                    .or_default()
+                    .insert(link.job_remote_id.clone());
             }
-            Some(UnifiedRecord::Candidate(candidate)) => {
-                changed_candidates.push(candidate.remote_id.clone())
+            UnifiedRecord::Candidate(candidate) => {
+                changed_candidates.push(candidate.remote_id.clone());
             }
-            Some(UnifiedRecord::JobScreeningQuestion(link)) => {
-                jobs_to_touch.insert(link.job_remote_id.clone());
+            UnifiedRecord::ScreeningQuestion(question) => {
+                changed_questions.push(question.remote_id.clone());
             }
             _ => {}
         }
     }
-    let store = state.store();
-    let candidates: Vec<String> = candidates_to_touch.into_iter().collect();
-    store
-        .touch_relations(&integration.id, Model::Candidate, &candidates, now)
-        .await?;
-    let jobs: Vec<String> = jobs_to_touch.into_iter().collect();
-    store
-        .touch_relations(&integration.id, Model::Job, &jobs, now)
-        .await?;
     if !changed_candidates.is_empty() {
         let applications = store
             .find_by_json_in(
@@ -67,9 +79,35 @@ pub(crate) async fn store_records(
                 true,
             )
             .await?;
-        let remote_ids: Vec<String> = applications.into_iter().map(|a| a.remote_id).collect();
+        touch
+            .entry(Model::Application)
+            .or_default()
+            .extend(applications.into_iter().map(|a| a.remote_id));
+    }
+    if !changed_questions.is_empty() {
+        let links = store
+            .find_by_json_in(
+                &integration.id,
+                Model::JobScreeningQuestion,
+                "$.question_remote_id",
+                &changed_questions,
+                false,
+            )
+            .await?;
+        touch.entry(Model::Job).or_default().extend(
+            links
+                .iter()
+                .filter_map(|link| link.document.get("job_remote_id")?.as_str())
+                .map(str::to_owned),
+        );
+    }
+    for (model, remote_ids) in touch {
+        if remote_ids.is_empty() {
+            continue;
+        }
+        let remote_ids: Vec<String> = remote_ids.into_iter().collect();
         store
-            .touch_relations(&integration.id, Model::Application, &remote_ids, now)
+            .touch_relations(&integration.id, model, &remote_ids, now)
             .await?;
     }
     Ok(())

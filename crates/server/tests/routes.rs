@@ -21,62 +21,28 @@ fn flatten(pages: Vec<Vec<Value>>) -> Vec<Value> {
 #[tokio::test]
 async fn authentication_and_integration_scoping() {
     let app = TestApp::start(Options::default()).await;
-    let url = format!("{}/v1/ats/jobs", app.base);
+    let url = "/v1/ats/jobs";
+    let integration = Some(app.integration.id.as_str());
 
-    let missing = app.client.get(&url).send().await.unwrap();
-    assert_eq!(missing.status().as_u16(), 401);
-    assert_eq!(
-        error_code(&missing.json().await.unwrap()),
-        "PLATFORM.AUTHENTICATION_INVALID"
-    );
+    let (status, missing) = app.get_as(url, None, None).await;
+    assert_eq!(status, 401);
+    assert_eq!(error_code(&missing), "PLATFORM.AUTHENTICATION_INVALID");
 
-    let wrong = app
-        .client
-        .get(&url)
-        .bearer_auth("nope")
-        .header("X-Integration-Id", app.integration.id.as_str());
-    let wrong = wrong.send().await.unwrap();
-    assert_eq!(wrong.status().as_u16(), 401);
-    assert_eq!(
-        error_code(&wrong.json().await.unwrap()),
-        "PLATFORM.AUTHENTICATION_INVALID"
-    );
+    let (status, wrong) = app.get_as(url, Some("nope"), integration).await;
+    assert_eq!(status, 401);
+    assert_eq!(error_code(&wrong), "PLATFORM.AUTHENTICATION_INVALID");
 
-    let no_integration = app
-        .client
-        .get(&url)
-        .bearer_auth(&app.key)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(no_integration.status().as_u16(), 400);
-    assert_eq!(
-        error_code(&no_integration.json().await.unwrap()),
-        "PLATFORM.INPUT_INVALID"
-    );
+    let (status, no_integration) = app.get_as(url, Some(&app.key), None).await;
+    assert_eq!(status, 400);
+    assert_eq!(error_code(&no_integration), "PLATFORM.INPUT_INVALID");
 
     // A valid key of another environment never reaches this environment's integration.
-    let foreign = app
-        .client
-        .get(&url)
-        .bearer_auth(&app.other_key)
-        .header("X-Integration-Id", app.integration.id.as_str());
-    let foreign = foreign.send().await.unwrap();
-    assert_eq!(foreign.status().as_u16(), 404);
-    assert_eq!(
-        error_code(&foreign.json().await.unwrap()),
-        "PLATFORM.INTEGRATION_NOT_FOUND"
-    );
+    let (status, foreign) = app.get_as(url, Some(&app.other_key), integration).await;
+    assert_eq!(status, 404);
+    assert_eq!(error_code(&foreign), "PLATFORM.INTEGRATION_NOT_FOUND");
 
-    let check = app
-        .client
-        .get(format!("{}/v1/check-api-key", app.base))
-        .bearer_auth(&app.key)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(check.status().as_u16(), 200);
-    let body: Value = check.json().await.unwrap();
+    let (status, body) = app.get_as("/v1/check-api-key", Some(&app.key), None).await;
+    assert_eq!(status, 200);
     assert_eq!(body["data"]["environment_id"], app.environment.as_str());
     assert_eq!(body["data"]["customer_id"], app.environment.as_str());
 }
@@ -807,21 +773,11 @@ async fn malformed_requests_get_envelopes() {
     let app = TestApp::start(Options::default()).await;
     app.sync().await;
     let cand = KomboId::derive(app.integration.id.as_str(), Model::Candidate, "cand-1");
-    let response = app
-        .client
-        .post(format!("{}/v1/ats/candidates/{cand}/tags", app.base))
-        .bearer_auth(&app.key)
-        .header("X-Integration-Id", app.integration.id.as_str())
-        .header("content-type", "application/json")
-        .body("{not json")
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status().as_u16(), 400);
-    assert_eq!(
-        error_code(&response.json().await.unwrap()),
-        "PLATFORM.INPUT_INVALID"
-    );
+    let (status, body) = app
+        .post_raw(&format!("/v1/ats/candidates/{cand}/tags"), "{not json")
+        .await;
+    assert_eq!(status, 400);
+    assert_eq!(error_code(&body), "PLATFORM.INPUT_INVALID");
     let (status, body) = app
         .post(
             &format!("/v1/ats/candidates/{cand}/tags"),
@@ -969,4 +925,233 @@ async fn writes_are_stored_with_tracking() {
         .cloned()
         .unwrap();
     assert_eq!(UnifiedRecord::from(record), UnifiedRecord::from(expected));
+}
+
+#[tokio::test]
+async fn cursor_accepts_the_same_filters_in_other_spellings() {
+    let app = TestApp::start(Options::default()).await;
+    app.sync().await;
+    // Page 1 as the SDKs send it: defaults spelled out, `Z` without fraction.
+    let (status, first) = app
+        .get("/v1/ats/jobs?page_size=2&statuses=OPEN%2CDRAFT&include_deleted=false&ignore_unsupported_filters=false&updated_after=2000-01-01T00%3A00%3A00Z")
+        .await;
+    assert_eq!(status, 200, "{first}");
+    let mut seen = ids_of(first["data"]["results"].as_array().unwrap());
+    let mut cursor = first["data"]["next"].as_str().unwrap().to_owned();
+    // Later pages as a hand-written client resends them: defaults left out, list reordered,
+    // the same instant with milliseconds.
+    loop {
+        let (status, page) = app
+            .get(&format!(
+                "/v1/ats/jobs?statuses=DRAFT,OPEN&page_size=2&updated_after=2000-01-01T00%3A00%3A00.000Z&cursor={cursor}"
+            ))
+            .await;
+        assert_eq!(status, 200, "{page}");
+        seen.extend(ids_of(page["data"]["results"].as_array().unwrap()));
+        match page["data"]["next"].as_str() {
+            Some(next) => cursor = next.to_owned(),
+            None => break,
+        }
+    }
+    assert_eq!(seen, ["job-1", "job-2", "job-4", "job-5"]);
+
+    // A different value is still a different filter ...
+    let (_, first) = app.get("/v1/ats/jobs?page_size=2").await;
+    let cursor = first["data"]["next"].as_str().unwrap();
+    let (status, body) = app
+        .get(&format!(
+            "/v1/ats/jobs?page_size=2&include_deleted=true&cursor={cursor}"
+        ))
+        .await;
+    assert_eq!(
+        (status, error_code(&body).as_str()),
+        (400, "PLATFORM.INPUT_INVALID")
+    );
+    assert!(
+        body["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("different filters"),
+        "{body}"
+    );
+    // ... and a malformed value is named as such, not as a cursor problem.
+    let (status, body) = app
+        .get(&format!(
+            "/v1/ats/jobs?page_size=2&include_deleted=maybe&cursor={cursor}"
+        ))
+        .await;
+    assert_eq!(status, 400);
+    assert!(
+        body["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("include_deleted"),
+        "{body}"
+    );
+}
+
+#[tokio::test]
+async fn timestamps_with_an_unencoded_plus_and_extreme_dates() {
+    let app = TestApp::start(Options::default()).await;
+    app.sync().await;
+    // `+02:00` typed into a URL by hand arrives as ` 02:00`.
+    let (status, body) = app
+        .get("/v1/ats/jobs?remote_created_after=2024-03-02T01:00:00+02:00")
+        .await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(
+        ids_of(body["data"]["results"].as_array().unwrap()),
+        ["job-3", "job-4", "job-5"]
+    );
+    let (status, body) = app
+        .get("/v1/ats/jobs?updated_after=2000-01-01T00:00:00+02:00")
+        .await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["data"]["results"].as_array().unwrap().len(), 5);
+    // The earliest day a timestamp can name is a valid (if useless) filter, not a crash.
+    let (status, body) = app
+        .get("/v1/ats/jobs?remote_created_after=-262143-01-01")
+        .await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["data"]["results"].as_array().unwrap().len(), 5);
+}
+
+#[tokio::test]
+async fn trailing_data_after_the_json_body_is_refused() {
+    let app = TestApp::start(Options::default()).await;
+    app.sync().await;
+    let cand = KomboId::derive(app.integration.id.as_str(), Model::Candidate, "cand-1");
+    let (status, body) = app
+        .post_raw(
+            &format!("/v1/ats/candidates/{cand}/tags"),
+            r#"{"tag": {"name": "VIP"}} {"tag": {"name": "other"}}"#,
+        )
+        .await;
+    assert_eq!(status, 400);
+    assert_eq!(error_code(&body), "PLATFORM.INPUT_INVALID");
+    assert!(app.calls().is_empty(), "{:?}", app.calls());
+}
+
+#[tokio::test]
+async fn candidate_job_filter_counts_only_served_applications() {
+    let app = TestApp::start(Options {
+        sync_only_created: true,
+        ..Options::default()
+    })
+    .await;
+    app.sync().await;
+    let iid = app.integration.id.as_str().to_owned();
+    let (status, created) = app
+        .post(
+            "/v1/ats/jobs/remote:job-1/applications",
+            json!({"candidate": {"first_name": "Ada", "last_name": "L", "email_address": "ada@example.com"}}),
+        )
+        .await;
+    assert_eq!(status, 200, "{created}");
+    let candidate_remote_id = created["data"]["candidate"]["remote_id"].as_str().unwrap();
+    // An application of the same candidate that was not created through the API (e.g. stored
+    // before the setting was switched on) is not served ...
+    let untracked = atsbridge_schema::record::ApplicationRecord {
+        remote_id: "app-untracked".into(),
+        job_remote_id: Some("job-3".into()),
+        candidate_remote_id: Some(candidate_remote_id.to_owned()),
+        ..Default::default()
+    };
+    let write = atsbridge_sync::record_write(&app.integration.id, &untracked.into()).unwrap();
+    app.store
+        .apply_batch(
+            &app.integration.id,
+            None,
+            atsbridge_schema::Timestamp::from_datetime(chrono::Utc::now()),
+            vec![write],
+        )
+        .await
+        .unwrap();
+    let (_, apps) = app.get("/v1/ats/applications").await;
+    assert_eq!(
+        ids_of(apps["data"]["results"].as_array().unwrap()),
+        [created["data"]["remote_id"].as_str().unwrap()]
+    );
+    // ... so it does not make its candidate match a job filter either.
+    let job1 = KomboId::derive(&iid, Model::Job, "job-1");
+    let job3 = KomboId::derive(&iid, Model::Job, "job-3");
+    let (_, by_job1) = app.get(&format!("/v1/ats/candidates?job_ids={job1}")).await;
+    assert_eq!(
+        ids_of(by_job1["data"]["results"].as_array().unwrap()),
+        [candidate_remote_id]
+    );
+    let (status, by_job3) = app.get(&format!("/v1/ats/candidates?job_ids={job3}")).await;
+    assert_eq!(status, 200);
+    assert_eq!(by_job3["data"]["results"], json!([]), "{by_job3}");
+}
+
+#[tokio::test]
+async fn updated_after_sees_question_changes_written_by_actions() {
+    use atsbridge_connector::ManualClock;
+    let clock = std::sync::Arc::new(ManualClock::new(
+        common::ts("2026-01-01T00:00:00Z").as_datetime(),
+    ));
+    let app = TestApp::start(Options {
+        clock: Some(clock.clone()),
+        ..Options::default()
+    })
+    .await;
+    app.sync().await;
+    let since = "2026-01-01T00%3A00%3A00.000Z";
+    let (_, quiet) = app
+        .get(&format!("/v1/ats/jobs?updated_after={since}"))
+        .await;
+    assert_eq!(quiet["data"]["results"], json!([]), "{quiet}");
+
+    // A create action reports that a screening question of job-1 changed.
+    clock.advance(chrono::Duration::minutes(1));
+    {
+        let mut ats = app.ats.lock().unwrap();
+        let mut question = ats.questions[0].clone();
+        question.title = Some("Why us, really?".into());
+        ats.related_on_create = vec![question.into()];
+    }
+    let (status, body) = app
+        .post(
+            "/v1/ats/jobs/remote:job-2/applications",
+            json!({"candidate": {"first_name": "A", "last_name": "B", "email_address": "ab@example.com"}}),
+        )
+        .await;
+    assert_eq!(status, 200, "{body}");
+    // jobs[].screening_questions counts changes of the linked question (kombo-api.md §8.2).
+    let (_, changed) = app
+        .get(&format!("/v1/ats/jobs?updated_after={since}"))
+        .await;
+    let jobs = changed["data"]["results"].as_array().unwrap();
+    assert_eq!(ids_of(jobs), ["job-1"]);
+    assert_eq!(
+        jobs[0]["screening_questions"][0]["title"],
+        "Why us, really?"
+    );
+    // The job's own changed_at stays where the sync put it.
+    assert_eq!(jobs[0]["changed_at"], "2026-01-01T00:00:00.000Z");
+}
+
+#[tokio::test]
+async fn reads_never_reach_the_connector() {
+    let app = TestApp::start(Options::default()).await;
+    app.sync().await;
+    let builds_after_sync = app.ats.lock().unwrap().builds;
+    assert!(builds_after_sync > 0);
+    let iid = app.integration.id.as_str().to_owned();
+    let job1 = KomboId::derive(&iid, Model::Job, "job-1");
+    for path in [
+        "/v1/ats/jobs?page_size=1".to_owned(),
+        "/v1/ats/candidates?include_deleted=true".to_owned(),
+        format!("/v1/ats/candidates?job_ids={job1}"),
+        "/v1/ats/applications?outcomes=PENDING".to_owned(),
+        "/v1/ats/application-stages".to_owned(),
+        "/v1/ats/tags".to_owned(),
+    ] {
+        let pages = app.all_pages(&path).await;
+        assert!(!pages.concat().is_empty(), "{path}");
+    }
+    let ats = app.ats.lock().unwrap();
+    assert_eq!(ats.builds, builds_after_sync, "a read built a connector");
+    assert!(ats.calls.is_empty(), "{:?}", ats.calls);
 }

@@ -20,7 +20,8 @@ use atsbridge_schema::assemble::IdMinter;
 use atsbridge_schema::enums::AttachmentType;
 use atsbridge_schema::envelope::{ActionEnvelope, ErrorCode, Warning};
 use atsbridge_schema::record::{
-    ApplicationRecord, JobScreeningQuestionRecord, ScreeningQuestionRecord, UnifiedRecord,
+    ApplicationRecord, CandidateRecord, JobScreeningQuestionRecord, ScreeningQuestionRecord,
+    UnifiedRecord,
 };
 use atsbridge_schema::{KomboId, Model, wire};
 use atsbridge_store::{Integration, StoredRecord};
@@ -368,6 +369,55 @@ async fn resolve_create(
     })
 }
 
+/// What a create action returned, to be stored before the response is assembled.
+struct CreatedRecords<'a> {
+    candidate: CandidateRecord,
+    applications: Vec<ApplicationRecord>,
+    related: Vec<UnifiedRecord>,
+    /// The job the request named, for applications the connector returned without one.
+    requested_job_remote_id: &'a str,
+}
+
+/// Stores the created candidate, applications and related records in one batch and adds
+/// every created application to the tracked set, so the next read shows them even with "sync
+/// only created applications" on.
+async fn store_created(
+    state: &AppState,
+    integration: &Integration,
+    created: CreatedRecords<'_>,
+) -> Result<(), ApiError> {
+    let candidate_remote_id = created.candidate.remote_id.clone();
+    let mut records = created.related;
+    records.push(created.candidate.into());
+    records.extend(
+        created
+            .applications
+            .iter()
+            .cloned()
+            .map(UnifiedRecord::from),
+    );
+    store_records(state, integration, &records).await?;
+    for application in &created.applications {
+        let candidate = application
+            .candidate_remote_id
+            .as_deref()
+            .unwrap_or(&candidate_remote_id);
+        let job = application
+            .job_remote_id
+            .as_deref()
+            .unwrap_or(created.requested_job_remote_id);
+        track(
+            state,
+            integration,
+            &application.remote_id,
+            Some(candidate),
+            Some(job),
+        )
+        .await?;
+    }
+    Ok(())
+}
+
 /// `POST /v1/ats/jobs/{job_id}/applications`.
 pub async fn create_application(
     State(state): State<AppState>,
@@ -406,33 +456,23 @@ pub async fn create_application(
         .await?;
     notes.extend(created.warnings);
 
-    let application = created.application;
-    let candidate_remote_id = application
-        .candidate_remote_id
-        .clone()
-        .unwrap_or_else(|| created.candidate.remote_id.clone());
-    let mut records: Vec<UnifiedRecord> = created.related;
-    records.push(created.candidate.into());
-    records.push(application.clone().into());
-    store_records(&state, integration, &records).await?;
-    track(
+    let application_remote_id = created.application.remote_id.clone();
+    store_created(
         &state,
         integration,
-        &application.remote_id,
-        Some(&candidate_remote_id),
-        Some(
-            application
-                .job_remote_id
-                .as_deref()
-                .unwrap_or(&job_remote_id),
-        ),
+        CreatedRecords {
+            candidate: created.candidate,
+            applications: vec![created.application],
+            related: created.related,
+            requested_job_remote_id: &job_remote_id,
+        },
     )
     .await?;
     let stored = load_one(
         &state,
         integration,
         Model::Application,
-        &application.remote_id,
+        &application_remote_id,
     )
     .await?;
     let data = nested::created_application(&state, integration, &stored).await?;
@@ -477,29 +517,17 @@ pub async fn create_candidate(
     notes.extend(created.warnings);
 
     let candidate_remote_id = created.candidate.remote_id.clone();
-    let applications: Vec<ApplicationRecord> = created.applications;
-    let mut records: Vec<UnifiedRecord> = created.related;
-    records.push(created.candidate.into());
-    records.extend(applications.iter().cloned().map(UnifiedRecord::from));
-    store_records(&state, integration, &records).await?;
-    for application in &applications {
-        let candidate = application
-            .candidate_remote_id
-            .as_deref()
-            .unwrap_or(&candidate_remote_id);
-        let job = application
-            .job_remote_id
-            .as_deref()
-            .unwrap_or(&job_remote_id);
-        track(
-            &state,
-            integration,
-            &application.remote_id,
-            Some(candidate),
-            Some(job),
-        )
-        .await?;
-    }
+    store_created(
+        &state,
+        integration,
+        CreatedRecords {
+            candidate: created.candidate,
+            applications: created.applications,
+            related: created.related,
+            requested_job_remote_id: &job_remote_id,
+        },
+    )
+    .await?;
     let stored = load_one(&state, integration, Model::Candidate, &candidate_remote_id).await?;
     let tracked_only = integration.settings.sync_only_created_applications;
     let data = nested::candidates_page(

@@ -9,13 +9,17 @@
 //! A filter on a field the connector does not declare makes the result empty, unless
 //! `ignore_unsupported_filters=true`, which drops that filter instead.
 
+use std::collections::BTreeSet;
+
 use atsbridge_connector::Coverage;
 use atsbridge_schema::envelope::{ErrorCode, ListEnvelope};
 use atsbridge_schema::{KomboId, Model, Timestamp, wire};
-use atsbridge_store::{JsonFilter, JsonFilterOp, RecordQuery, StoredRecord, TrackedRestriction};
+use atsbridge_store::{
+    Integration, JsonFilter, JsonFilterOp, RecordQuery, StoredRecord, TrackedRestriction,
+};
 use axum::Json;
 use axum::extract::State;
-use chrono::Duration;
+use chrono::{DateTime, Duration, NaiveTime, Utc};
 
 use crate::auth::IntegrationScope;
 use crate::cursor::PageCursor;
@@ -91,27 +95,28 @@ impl ListPlan {
             return Err(ApiError::setup_sync_pending());
         }
         let page_size = params.page_size()?;
-        let keys: Vec<&str> = COMMON_KEYS.iter().chain(filters.iter()).copied().collect();
-        let fingerprint = params.fingerprint(route, &keys);
-        let after_seq = match params.string("cursor") {
-            None => None,
-            Some(raw) => Some(
-                PageCursor::decode(&raw, &fingerprint)
-                    .map_err(|e| ApiError::input_invalid(e.to_string()))?
-                    .after_seq,
-            ),
-        };
         let mut query = RecordQuery::new(integration.id.clone(), model, (page_size + 1) as u32);
-        query.after_seq = after_seq;
         query.include_deleted = params.boolean("include_deleted", false)?;
         query.updated_after = params.timestamp("updated_after")?;
         query.remote_ids = params.list("remote_ids");
+        let ignore_unsupported = params.boolean("ignore_unsupported_filters", false)?;
+        if filters.contains(&"remote_created_after") {
+            params.timestamp("remote_created_after")?;
+        }
+        // The values are valid by now, so a cursor refused below really names other filters.
+        let keys: Vec<&str> = COMMON_KEYS.iter().chain(filters.iter()).copied().collect();
+        let fingerprint = params.fingerprint(route, &keys);
+        if let Some(raw) = params.string("cursor") {
+            let cursor = PageCursor::decode(&raw, &fingerprint)
+                .map_err(|e| ApiError::input_invalid(e.to_string()))?;
+            query.after_seq = Some(cursor.after_seq);
+        }
         let mut plan = ListPlan {
             query,
             page_size,
             fingerprint,
             coverage,
-            ignore_unsupported: params.boolean("ignore_unsupported_filters", false)?,
+            ignore_unsupported,
             matches_nothing: false,
         };
         if let Some(ids) = params.list("ids") {
@@ -151,17 +156,27 @@ impl ListPlan {
         });
     }
 
+    /// Keeps records whose `field` (stored under the same name) is one of `values`, when
+    /// `values` were given and the field is supported.
+    fn match_any(&mut self, field: &str, values: Option<Vec<String>>) {
+        if let Some(values) = values
+            && self.supports(self.query.model, field)
+        {
+            self.json_filter(&format!("$.{field}"), JsonFilterOp::In(values));
+        }
+    }
+
     /// `remote_created_after` is day-granular and inclusive: "created on or after that day".
     fn remote_created_after(&mut self, model: Model, params: &QueryParams) -> Result<(), ApiError> {
         if let Some(after) = params.timestamp("remote_created_after")?
             && self.supports(model, "remote_created_at")
         {
-            let day = after
-                .as_datetime()
-                .date_naive()
-                .and_hms_opt(0, 0, 0)
-                .map(|d| d.and_utc());
-            let start = day.unwrap_or(after.as_datetime()) - Duration::milliseconds(1);
+            // The store compares with `>`, so start one millisecond before midnight.
+            let midnight = after.as_datetime().date_naive().and_time(NaiveTime::MIN);
+            let start = midnight
+                .and_utc()
+                .checked_sub_signed(Duration::milliseconds(1))
+                .unwrap_or(DateTime::<Utc>::MIN_UTC);
             self.query.remote_created_after = Some(Timestamp::from_datetime(start));
         }
         Ok(())
@@ -218,32 +233,14 @@ pub async fn list_jobs(
 ) -> Result<Json<ListEnvelope<wire::Job>>, ApiError> {
     let model = Model::Job;
     let mut plan = ListPlan::new(&state, &scope, &params, model, "jobs", &JOB_FILTERS).await?;
-    if let Some(codes) = params.list("job_codes")
-        && plan.supports(model, "job_code")
-    {
-        plan.json_filter("$.job_code", JsonFilterOp::In(codes));
-    }
-    if let Some(url) = params.string("post_url")
-        && plan.supports(model, "post_url")
-    {
-        plan.json_filter("$.post_url", JsonFilterOp::In(vec![url]));
-    }
-    let statuses = merge_lists(params.list("statuses"), params.list("status"));
-    if let Some(statuses) = statuses
-        && plan.supports(model, "status")
-    {
-        plan.json_filter("$.status", JsonFilterOp::In(statuses));
-    }
-    if let Some(types) = params.list("employment_types")
-        && plan.supports(model, "employment_type")
-    {
-        plan.json_filter("$.employment_type", JsonFilterOp::In(types));
-    }
-    if let Some(visibilities) = params.list("visibilities")
-        && plan.supports(model, "visibility")
-    {
-        plan.json_filter("$.visibility", JsonFilterOp::In(visibilities));
-    }
+    plan.match_any("job_code", params.list("job_codes"));
+    plan.match_any("post_url", params.string("post_url").map(|url| vec![url]));
+    plan.match_any(
+        "status",
+        merge_lists(params.list("statuses"), params.list("status")),
+    );
+    plan.match_any("employment_type", params.list("employment_types"));
+    plan.match_any("visibility", params.list("visibilities"));
     if let Some(needle) = params.string("name_contains")
         && plan.supports(model, "name")
     {
@@ -299,25 +296,9 @@ pub async fn list_candidates(
     {
         let job_remote_ids = plan.remote_ids_of(&state, Model::Job, &job_ids).await?;
         if !plan.matches_nothing {
-            let applications = state
-                .store()
-                .find_by_json_in(
-                    &scope.integration.id,
-                    Model::Application,
-                    "$.job_remote_id",
-                    &job_remote_ids,
-                    false,
-                )
-                .await?;
-            let candidates: Vec<String> = applications
-                .iter()
-                .filter_map(|a| {
-                    a.document
-                        .get("candidate_remote_id")
-                        .and_then(|v| v.as_str())
-                        .map(str::to_owned)
-                })
-                .collect();
+            let candidates =
+                applicants_of_jobs(&state, &scope.integration, &job_remote_ids, tracked_only)
+                    .await?;
             if candidates.is_empty() {
                 plan.matches_nothing = true;
             }
@@ -327,6 +308,37 @@ pub async fn list_candidates(
     let (page, next) = plan.fetch(&state).await?;
     let results = nested::candidates_page(&state, &scope.integration, &page, tracked_only).await?;
     Ok(Json(ListEnvelope::new(results, next)))
+}
+
+/// Remote ids of the candidates with a live application to one of `job_remote_ids`. With
+/// `tracked_only`, only applications the API serves (created or imported through it) count.
+async fn applicants_of_jobs(
+    state: &AppState,
+    integration: &Integration,
+    job_remote_ids: &[String],
+    tracked_only: bool,
+) -> Result<Vec<String>, ApiError> {
+    let applications = state
+        .store()
+        .find_by_json_in(
+            &integration.id,
+            Model::Application,
+            "$.job_remote_id",
+            job_remote_ids,
+            false,
+        )
+        .await?;
+    let tracked: Option<BTreeSet<String>> = if tracked_only {
+        Some(nested::tracked_application_ids(state, integration).await?)
+    } else {
+        None
+    };
+    Ok(applications
+        .iter()
+        .filter(|a| tracked.as_ref().is_none_or(|t| t.contains(&a.remote_id)))
+        .filter_map(|a| a.document.get("candidate_remote_id")?.as_str())
+        .map(str::to_owned)
+        .collect())
 }
 
 /// `GET /v1/ats/applications`.
@@ -348,11 +360,10 @@ pub async fn list_applications(
     if scope.integration.settings.sync_only_created_applications {
         plan.query.restrict_to_tracked = Some(TrackedRestriction::Applications);
     }
-    if let Some(outcomes) = merge_lists(params.list("outcomes"), params.list("outcome"))
-        && plan.supports(model, "outcome")
-    {
-        plan.json_filter("$.outcome", JsonFilterOp::In(outcomes));
-    }
+    plan.match_any(
+        "outcome",
+        merge_lists(params.list("outcomes"), params.list("outcome")),
+    );
     if let Some(job_ids) = params.list("job_ids")
         && plan.supports(model, "job_id")
     {

@@ -10,8 +10,8 @@ use atsbridge_connector::{
     CandidateAttachmentInput, CandidateResultLinkInput, CandidateTagInput, CheckReport, Connector,
     ConnectorError, ConnectorFactory, ConnectorInfo, ConnectorRegistry, Context, Coverage,
     CreateApplicationInput, CreateCandidateInput, CreatedApplication, CreatedCandidate,
-    CredentialField, Feature, FeatureCoverage, ModelCoverage, PassthroughCall, PassthroughResult,
-    RecordSink, SyncScope,
+    CredentialField, Feature, FeatureCoverage, ManualClock, ModelCoverage, PassthroughCall,
+    PassthroughResult, RecordSink, SyncScope,
 };
 use atsbridge_schema::common::EmailAddress;
 use atsbridge_schema::enums::{ApplicationOutcome, EmploymentType, JobStatus};
@@ -46,6 +46,10 @@ pub struct FakeAts {
     pub calls: Vec<String>,
     pub last_application_input: Option<CreateApplicationInput>,
     pub attachment_sizes: Vec<usize>,
+    /// Extra records the next create-application returns as `related`.
+    pub related_on_create: Vec<UnifiedRecord>,
+    /// How often the factory built a connector (syncs and the API's first write).
+    pub builds: usize,
     next: u32,
 }
 
@@ -307,6 +311,12 @@ pub fn coverage(with_tags_model: bool, actions: &[Action]) -> Coverage {
     coverage
 }
 
+impl FakeConnector {
+    fn log_call(&self, name: &str) {
+        self.ats.lock().unwrap().calls.push(name.to_owned());
+    }
+}
+
 #[async_trait]
 impl Connector for FakeConnector {
     fn info(&self) -> ConnectorInfo {
@@ -419,7 +429,7 @@ impl Connector for FakeConnector {
         Ok(CreatedApplication {
             candidate,
             application,
-            related: vec![],
+            related: std::mem::take(&mut ats.related_on_create),
             warnings: vec!["fake warning".into()],
         })
     }
@@ -519,11 +529,7 @@ impl Connector for FakeConnector {
         _ctx: &Context,
         _input: ApplicationResultLinkInput,
     ) -> Result<ActionOutcome, ConnectorError> {
-        self.ats
-            .lock()
-            .unwrap()
-            .calls
-            .push("add_application_result_link".into());
+        self.log_call("add_application_result_link");
         Ok(ActionOutcome::default())
     }
 
@@ -532,11 +538,7 @@ impl Connector for FakeConnector {
         _ctx: &Context,
         _input: CandidateResultLinkInput,
     ) -> Result<ActionOutcome, ConnectorError> {
-        self.ats
-            .lock()
-            .unwrap()
-            .calls
-            .push("add_candidate_result_link".into());
+        self.log_call("add_candidate_result_link");
         Ok(ActionOutcome::default())
     }
 
@@ -545,7 +547,7 @@ impl Connector for FakeConnector {
         _ctx: &Context,
         call: PassthroughCall,
     ) -> Result<PassthroughResult, ConnectorError> {
-        self.ats.lock().unwrap().calls.push("passthrough".into());
+        self.log_call("passthrough");
         let mut headers = BTreeMap::new();
         headers.insert(
             "content-type".to_owned(),
@@ -579,6 +581,7 @@ impl ConnectorFactory for FakeFactory {
         vec![]
     }
     fn build(&self, _config: &Value) -> Result<Arc<dyn Connector>, ConnectorError> {
+        self.connector.ats.lock().unwrap().builds += 1;
         Ok(Arc::new(self.connector.clone()))
     }
 }
@@ -611,6 +614,9 @@ pub struct Options {
     pub actions: Vec<Action>,
     pub sync_only_created: bool,
     pub config: ServerConfig,
+    /// The clock of the sync engine and the API (`changed_at`, relation times); the system
+    /// clock when `None`.
+    pub clock: Option<Arc<ManualClock>>,
 }
 
 impl Default for Options {
@@ -620,6 +626,7 @@ impl Default for Options {
             actions: Action::ALL.to_vec(),
             sync_only_created: false,
             config: ServerConfig::default(),
+            clock: None,
         }
     }
 }
@@ -636,6 +643,7 @@ pub struct TestApp {
     pub ats: Arc<Mutex<FakeAts>>,
     pub registry: Arc<ConnectorRegistry>,
     pub trigger: Arc<RecordingTrigger>,
+    pub clock: Option<Arc<ManualClock>>,
     _dir: tempfile::TempDir,
     _shutdown: tokio::sync::oneshot::Sender<()>,
 }
@@ -690,13 +698,16 @@ impl TestApp {
             .unwrap();
 
         let trigger = Arc::new(RecordingTrigger::default());
-        let state = AppState::new(
+        let mut state = AppState::new(
             store.clone(),
             registry.clone(),
             trigger.clone(),
             options.config,
         )
         .unwrap();
+        if let Some(clock) = &options.clock {
+            state = state.with_clock(clock.clone());
+        }
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());
         let (tx, rx) = tokio::sync::oneshot::channel::<()>();
@@ -715,6 +726,7 @@ impl TestApp {
             ats,
             registry,
             trigger,
+            clock: options.clock,
             _dir: dir,
             _shutdown: tx,
         }
@@ -722,7 +734,10 @@ impl TestApp {
 
     /// Runs a full sync of the main integration through the real engine.
     pub async fn sync(&self) {
-        let engine = SyncEngine::new(self.store.clone());
+        let mut engine = SyncEngine::new(self.store.clone());
+        if let Some(clock) = &self.clock {
+            engine = engine.with_clock(clock.clone());
+        }
         let integration = self
             .store
             .find_integration(&self.integration.id)
@@ -752,6 +767,41 @@ impl TestApp {
             Some(body) => request.json(&body),
             None => request,
         };
+        Self::send(request, path).await
+    }
+
+    /// A POST of `body` exactly as given (not necessarily valid JSON), with the main
+    /// integration's credentials and a JSON content type.
+    pub async fn post_raw(&self, path: &str, body: &'static str) -> (u16, Value) {
+        let request = self
+            .client
+            .post(format!("{}{path}", self.base))
+            .bearer_auth(&self.key)
+            .header("X-Integration-Id", self.integration.id.as_str())
+            .header("content-type", "application/json")
+            .body(body);
+        Self::send(request, path).await
+    }
+
+    /// A GET with the given credentials: an API key (none when `None`) and an integration id
+    /// (no `X-Integration-Id` header when `None`).
+    pub async fn get_as(
+        &self,
+        path: &str,
+        key: Option<&str>,
+        integration: Option<&str>,
+    ) -> (u16, Value) {
+        let mut request = self.client.get(format!("{}{path}", self.base));
+        if let Some(key) = key {
+            request = request.bearer_auth(key);
+        }
+        if let Some(integration) = integration {
+            request = request.header("X-Integration-Id", integration);
+        }
+        Self::send(request, path).await
+    }
+
+    async fn send(request: reqwest::RequestBuilder, path: &str) -> (u16, Value) {
         let response = request.send().await.unwrap();
         let status = response.status().as_u16();
         let text = response.text().await.unwrap();
