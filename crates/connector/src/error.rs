@@ -218,25 +218,21 @@ impl ConnectorError {
 
     /// The connector does not support this model.
     pub fn unsupported_model(model: Model) -> Self {
-        let what = Unsupported::Model(model);
-        Self::new(
-            ErrorKind::Unsupported(what),
-            format!("the connector does not declare the {what}"),
-        )
+        Self::undeclared(Unsupported::Model(model))
     }
 
     /// The connector does not support this action.
     pub fn unsupported_action(action: Action) -> Self {
-        let what = Unsupported::Action(action);
-        Self::new(
-            ErrorKind::Unsupported(what),
-            format!("the connector does not declare the {what}"),
-        )
+        Self::undeclared(Unsupported::Action(action))
     }
 
     /// The connector does not support this feature.
     pub fn unsupported_feature(feature: Feature) -> Self {
-        let what = Unsupported::Feature(feature);
+        Self::undeclared(Unsupported::Feature(feature))
+    }
+
+    /// A model, action or feature missing from the connector's coverage.
+    fn undeclared(what: Unsupported) -> Self {
         Self::new(
             ErrorKind::Unsupported(what),
             format!("the connector does not declare the {what}"),

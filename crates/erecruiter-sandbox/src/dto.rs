@@ -484,7 +484,7 @@ pub(crate) struct ApplicationCreateResponse {
 }
 
 /// `ApplicantDocumentParameter`.
-#[derive(Deserialize, Default)]
+#[derive(Serialize, Deserialize, Default, Clone)]
 #[serde(rename_all = "PascalCase", default)]
 pub(crate) struct ApplicantDocumentParameter {
     pub name: Option<String>,
@@ -495,17 +495,14 @@ pub(crate) struct ApplicantDocumentParameter {
     pub is_public: bool,
 }
 
-/// `ApplicantDocumentResponse` (own `Id` first).
+/// `ApplicantDocumentResponse`: its own `Id` first, then the inherited parameter members
+/// (Json.NET writes a derived class's own properties first).
 #[derive(Serialize)]
 #[serde(rename_all = "PascalCase")]
 pub(crate) struct ApplicantDocumentResponse {
     pub id: i32,
-    pub name: Option<String>,
-    pub file_extension: Option<String>,
-    #[serde(rename = "Type")]
-    pub kind: Option<String>,
-    pub content: Option<String>,
-    pub is_public: bool,
+    #[serde(flatten)]
+    pub parameter: ApplicantDocumentParameter,
 }
 
 /// `ApplicantCvParameter` and `ApplicantCvResponse` (same members).

@@ -153,9 +153,11 @@ pub struct RequestRecord {
     pub status: u16,
 }
 
-/// Request counters and the bounded request log.
+/// Request counters, the in-flight gauge and the bounded request log.
 pub(crate) struct RequestStats {
     total: AtomicU64,
+    in_flight: AtomicU64,
+    peak_in_flight: AtomicU64,
     per_route: Mutex<BTreeMap<&'static str, u64>>,
     log: Mutex<VecDeque<RequestRecord>>,
     log_limit: usize,
@@ -165,6 +167,8 @@ impl RequestStats {
     pub(crate) fn new(log_limit: usize) -> Self {
         RequestStats {
             total: AtomicU64::new(0),
+            in_flight: AtomicU64::new(0),
+            peak_in_flight: AtomicU64::new(0),
             per_route: Mutex::new(BTreeMap::new()),
             log: Mutex::new(VecDeque::new()),
             log_limit,
@@ -176,6 +180,18 @@ impl RequestStats {
         self.total.fetch_add(1, Ordering::SeqCst);
         let key = route.map_or(UNMATCHED_ROUTE, SandboxRoute::template);
         *lock(&self.per_route).entry(key).or_insert(0) += 1;
+    }
+
+    /// Marks a request as being handled until the returned guard is dropped.
+    pub(crate) fn enter(&self) -> InFlight<'_> {
+        let now = self.in_flight.fetch_add(1, Ordering::SeqCst) + 1;
+        self.peak_in_flight.fetch_max(now, Ordering::SeqCst);
+        InFlight { stats: self }
+    }
+
+    /// The most requests handled at the same time since the last reset.
+    pub(crate) fn peak_in_flight(&self) -> u64 {
+        self.peak_in_flight.load(Ordering::SeqCst)
     }
 
     /// Logs a request once it has been answered.
@@ -211,7 +227,21 @@ impl RequestStats {
 
     pub(crate) fn reset(&self) {
         self.total.store(0, Ordering::SeqCst);
+        // Requests still being handled stay counted in the new peak.
+        self.peak_in_flight
+            .store(self.in_flight.load(Ordering::SeqCst), Ordering::SeqCst);
         lock(&self.per_route).clear();
         lock(&self.log).clear();
+    }
+}
+
+/// Counts one request as in flight while it lives (also when the request is abandoned).
+pub(crate) struct InFlight<'a> {
+    stats: &'a RequestStats,
+}
+
+impl Drop for InFlight<'_> {
+    fn drop(&mut self) {
+        self.stats.in_flight.fetch_sub(1, Ordering::SeqCst);
     }
 }

@@ -893,11 +893,13 @@ fn seed_attachments(rng: &mut StdRng, world: &mut World, applicant_id: i32) {
             StoredDocument {
                 id,
                 applicant_id,
-                name: Some(format!("{kind} {id}.pdf")),
-                file_extension: Some(".pdf".into()),
-                kind: Some(kind.into()),
-                content: Some(fake_pdf(&format!("document {id}"))),
-                is_public: rng.gen_bool(0.3),
+                parameter: ApplicantDocumentParameter {
+                    name: Some(format!("{kind} {id}.pdf")),
+                    file_extension: Some(".pdf".into()),
+                    kind: Some(kind.into()),
+                    content: Some(fake_pdf(&format!("document {id}"))),
+                    is_public: rng.gen_bool(0.3),
+                },
             },
         );
     }

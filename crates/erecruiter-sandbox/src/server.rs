@@ -172,6 +172,12 @@ impl Sandbox {
         self.inner.stats.for_route(template)
     }
 
+    /// The most requests the sandbox was handling at the same time (latency included) since
+    /// it started or its stats were last reset: the client's effective concurrency.
+    pub fn peak_in_flight(&self) -> u64 {
+        self.inner.stats.peak_in_flight()
+    }
+
     /// Request counts of every route seen so far, keyed by template.
     pub fn requests_by_route(&self) -> BTreeMap<String, u64> {
         self.inner.stats.per_route()
@@ -470,6 +476,7 @@ async fn dispatch(
         Resolution::NotFound => None,
     };
     sandbox.inner.stats.count(route);
+    let _in_flight = sandbox.inner.stats.enter();
     let faults = &sandbox.inner.faults;
     let delay = faults.delay();
     if !delay.is_zero() {

@@ -54,6 +54,8 @@ pub struct ApplicationSummary {
     pub is_open: bool,
     /// `Referrer`.
     pub referrer: Option<String>,
+    /// `ReferrerAdditionalInfo`.
+    pub referrer_additional_info: Option<String>,
     /// The cover letter sent when it was created through the API.
     pub cover_letter: Option<String>,
 }
@@ -170,6 +172,14 @@ impl SandboxState {
         self.sandbox.read_world().applicant_value(id)
     }
 
+    /// The applicant's custom field values exactly as `GET /Api/Applicant/CustomFields/{id}`
+    /// would render them (`None` for an unknown applicant).
+    pub fn custom_field_values(&self, applicant_id: i32) -> Option<Value> {
+        let world = self.sandbox.read_world();
+        let applicant = world.applicants.get(&applicant_id)?;
+        serde_json::to_value(world.custom_values_response(&applicant.custom_values)).ok()
+    }
+
     /// The stored tags of an applicant (`None` for an unknown applicant or `null` tags).
     pub fn tags(&self, applicant_id: i32) -> Option<Vec<String>> {
         self.sandbox
@@ -192,6 +202,7 @@ impl SandboxState {
                 workflow_status_group: application.workflow_status_group,
                 is_open: is_open_group(application.workflow_status_group),
                 referrer: application.referrer.clone(),
+                referrer_additional_info: application.referrer_additional_info.clone(),
                 cover_letter: application.cover_letter.clone(),
             })
             .collect()
@@ -207,11 +218,11 @@ impl SandboxState {
             .map(|document| DocumentSummary {
                 id: document.id,
                 applicant_id: document.applicant_id,
-                name: document.name.clone(),
-                file_extension: document.file_extension.clone(),
-                document_type: document.kind.clone(),
-                content: decode_stored(document.content.as_deref()),
-                is_public: document.is_public,
+                name: document.parameter.name.clone(),
+                file_extension: document.parameter.file_extension.clone(),
+                document_type: document.parameter.kind.clone(),
+                content: decode_stored(document.parameter.content.as_deref()),
+                is_public: document.parameter.is_public,
             })
             .collect()
     }
@@ -310,9 +321,9 @@ impl SandboxState {
                 serde_json::json!({
                     "Id": document.id,
                     "ApplicantId": document.applicant_id,
-                    "Name": document.name,
-                    "Type": document.kind,
-                    "Content": document.content,
+                    "Name": document.parameter.name,
+                    "Type": document.parameter.kind,
+                    "Content": document.parameter.content,
                 })
             })
             .collect();

@@ -155,12 +155,8 @@ pub(crate) struct StoredApplication {
 pub(crate) struct StoredDocument {
     pub id: i32,
     pub applicant_id: i32,
-    pub name: Option<String>,
-    pub file_extension: Option<String>,
-    pub kind: Option<String>,
-    /// Base64, as received.
-    pub content: Option<String>,
-    pub is_public: bool,
+    /// As received (`Content` is base64).
+    pub parameter: ApplicantDocumentParameter,
 }
 
 /// A history entry together with the applicant it belongs to.
@@ -781,17 +777,13 @@ impl World {
         document: &StoredDocument,
         include_content: bool,
     ) -> ApplicantDocumentResponse {
+        let mut parameter = document.parameter.clone();
+        if !include_content {
+            parameter.content = None;
+        }
         ApplicantDocumentResponse {
             id: document.id,
-            name: document.name.clone(),
-            file_extension: document.file_extension.clone(),
-            kind: document.kind.clone(),
-            content: if include_content {
-                document.content.clone()
-            } else {
-                None
-            },
-            is_public: document.is_public,
+            parameter,
         }
     }
 
@@ -817,11 +809,7 @@ impl World {
         let document = StoredDocument {
             id,
             applicant_id,
-            name: parameter.name,
-            file_extension: parameter.file_extension,
-            kind: parameter.kind,
-            content: parameter.content,
-            is_public: parameter.is_public,
+            parameter,
         };
         let body = ok(&Self::document_response(&document, false));
         self.documents.insert(id, document);

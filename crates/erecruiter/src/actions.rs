@@ -1,8 +1,8 @@
 //! The eight write actions. Decisions behind them are listed in [`crate::decisions`].
 
 use atsbridge_connector::{
-    ActionOutcome, AttachmentPayload, ConnectorError, Context, ResolvedScreeningAnswer,
-    ScreeningAnswerValue,
+    ActionOutcome, AttachmentPayload, ConnectorError, Context, CreateApplicationInput,
+    CreateCandidateInput, ResolvedScreeningAnswer, ScreeningAnswerValue,
 };
 use atsbridge_schema::action::{AddResultLinkRequest, CandidateInput, GdprConsent, TypedAnswer};
 use atsbridge_schema::enums::{AttachmentType, Gender, SalaryExpectationPeriod};
@@ -11,16 +11,23 @@ use base64::Engine as _;
 use chrono::{DateTime, Datelike, Utc};
 use serde_json::{Map, Value, json};
 
-use crate::client::ErecruiterClient;
+use crate::client::{ErecruiterClient, WithRaw};
 use crate::config::ErecruiterConfig;
 use crate::map;
 use crate::wire::{
     APPLICANT_READ_ONLY_MEMBERS, ApplicantCvParameter, ApplicantDocumentParameter,
-    ApplicantHistoryParameter, ApplicantParameter, ApplicantPolicyParameter,
+    ApplicantHistoryParameter, ApplicantParameter, ApplicantPolicyParameter, ApplicantResponse,
     ApplicationCreateError, ApplicationCreateParameter, CustomFieldType, CustomFieldValueParameter,
     FlexDate, HistoryType, MandatorResponse, MilitaryService, PolicyType,
     QuestionnaireItemResponse, QuestionnaireItemType, SalaryPeriod,
 };
+
+/// Whether two texts are equal ignoring surrounding blanks and case, Unicode included
+/// (eRecruiter compares tags, referrers and e-mail addresses that way; `Ü` and `ü` match).
+pub fn same_text(a: &str, b: &str) -> bool {
+    let (a, b) = (a.trim(), b.trim());
+    a.eq_ignore_ascii_case(b) || a.to_lowercase() == b.to_lowercase()
+}
 
 /// Parses a provider id given as a string.
 pub fn parse_remote_id(what: &str, id: &str) -> Result<i64, ConnectorError> {
@@ -45,6 +52,32 @@ pub struct CreateRequest<'a> {
     pub source_name: Option<&'a str>,
     /// GDPR consent.
     pub gdpr_consent: Option<&'a GdprConsent>,
+}
+
+impl<'a> From<&'a CreateCandidateInput> for CreateRequest<'a> {
+    fn from(input: &'a CreateCandidateInput) -> Self {
+        Self {
+            job_remote_id: &input.job_remote_id,
+            candidate: &input.body.candidate,
+            answers: &input.screening_answers,
+            attachments: &input.attachments,
+            source_name: input.source_name.as_deref(),
+            gdpr_consent: input.body.gdpr_consent.as_ref(),
+        }
+    }
+}
+
+impl<'a> From<&'a CreateApplicationInput> for CreateRequest<'a> {
+    fn from(input: &'a CreateApplicationInput) -> Self {
+        Self {
+            job_remote_id: &input.job_remote_id,
+            candidate: &input.body.candidate,
+            answers: &input.screening_answers,
+            attachments: &input.attachments,
+            source_name: input.source_name.as_deref(),
+            gdpr_consent: input.body.gdpr_consent.as_ref(),
+        }
+    }
 }
 
 /// The outcome of a create action.
@@ -117,7 +150,7 @@ fn choose_source(
     let find = |name: &str| {
         configured
             .iter()
-            .find(|known| known.eq_ignore_ascii_case(name.trim()))
+            .find(|known| same_text(known, name))
             .cloned()
     };
     if let Some(found) = find(requested) {
@@ -277,10 +310,23 @@ fn plan_answers(
                     skip("custom field without definition");
                     continue;
                 };
-                let Some(name) = field.name.clone() else {
+                let Some(name) = field.name.clone().filter(|n| !n.trim().is_empty()) else {
                     skip("custom field without name");
                     continue;
                 };
+                // HTML fields are display-only (INFORMATION) and unknown field types have an
+                // unknown format: eRecruiter accepts no value for either.
+                match field.r#type {
+                    Some(CustomFieldType::Html) => {
+                        skip("information text");
+                        continue;
+                    }
+                    Some(CustomFieldType::Other(n)) => {
+                        skip(&format!("custom field type {n}"));
+                        continue;
+                    }
+                    _ => {}
+                }
                 let (value, values) = match (field.r#type, &typed) {
                     (Some(CustomFieldType::CheckBox), TypedAnswer::Boolean(b)) => {
                         (Some(b.to_string()), None)
@@ -374,7 +420,7 @@ fn plan_answers(
                     plan.members.insert(member.into(), json!(on));
                 }
             }
-            Some(T::Headline | T::SubHeadline) => {}
+            Some(T::Headline | T::SubHeadline) => skip("information text"),
             Some(other) => skip(&other.name()),
             None => skip("no type"),
         }
@@ -440,6 +486,20 @@ pub fn document_type_for(
         .or_else(|| configured.first().cloned())
 }
 
+fn document_parameter(
+    file: &AttachmentPayload,
+    doc_type: String,
+    content: String,
+) -> ApplicantDocumentParameter {
+    ApplicantDocumentParameter {
+        name: file.name.clone(),
+        file_extension: file_extension(file),
+        r#type: doc_type,
+        content,
+        is_public: false,
+    }
+}
+
 /// Uploads files to an applicant: the first CV into the CV slot, everything else as documents.
 async fn upload_files(
     client: &ErecruiterClient,
@@ -477,29 +537,15 @@ async fn upload_files(
                 )
             })?;
         client
-            .add_document(
-                applicant_id,
-                &ApplicantDocumentParameter {
-                    name: file.name.clone(),
-                    file_extension: file_extension(file),
-                    r#type: doc_type,
-                    content,
-                    is_public: false,
-                },
-            )
+            .add_document(applicant_id, &document_parameter(file, doc_type, content))
             .await?;
     }
     for (file, doc_type) in typed_documents {
+        let content = engine.encode(&file.data);
         client
             .add_document(
                 applicant_id,
-                &ApplicantDocumentParameter {
-                    name: file.name.clone(),
-                    file_extension: file_extension(file),
-                    r#type: doc_type.clone(),
-                    content: engine.encode(&file.data),
-                    is_public: false,
-                },
+                &document_parameter(file, doc_type.clone(), content),
             )
             .await?;
     }
@@ -534,14 +580,29 @@ fn map_create_errors(
     }
 }
 
+fn no_applicant(applicant_id: i64) -> ConnectorError {
+    ConnectorError::not_found(format!("eRecruiter has no applicant {applicant_id}"))
+}
+
 /// Reads a candidate the way a sync would (applicant + custom fields).
 pub async fn read_candidate(
     client: &ErecruiterClient,
     applicant_id: i64,
 ) -> Result<CandidateRecord, ConnectorError> {
-    let applicant = client.applicant(applicant_id).await?.ok_or_else(|| {
-        ConnectorError::not_found(format!("eRecruiter has no applicant {applicant_id}"))
-    })?;
+    let applicant = client
+        .applicant(applicant_id)
+        .await?
+        .ok_or_else(|| no_applicant(applicant_id))?;
+    candidate_from(client, applicant).await
+}
+
+/// Shapes an applicant the action already holds (read or returned by a write) like a sync
+/// would; only its custom fields are read.
+async fn candidate_from(
+    client: &ErecruiterClient,
+    applicant: WithRaw<ApplicantResponse>,
+) -> Result<CandidateRecord, ConnectorError> {
+    let applicant_id = applicant.value.id;
     let custom_fields = client.applicant_custom_fields(applicant_id).await?;
     let data = map::remote_data(&format!("/Api/Applicant/{applicant_id}"), applicant.raw);
     Ok(map::map_applicant(
@@ -616,24 +677,26 @@ pub async fn create(
         .await?
         .into_iter()
         .filter(|a| {
-            a.email
+            a.value
+                .email
                 .as_deref()
-                .is_some_and(|e| e.trim().eq_ignore_ascii_case(email))
+                .is_some_and(|e| same_text(e, email))
         })
-        .min_by_key(|a| a.id);
+        .min_by_key(|a| a.value.id);
     let consent_given = request.gdpr_consent.and_then(|g| g.given).unwrap_or(false);
 
     let applicant_id = match existing {
         Some(found) => {
+            let found_id = found.value.id;
             warnings.push(format!(
-                "an applicant with this e-mail exists already ({}); it was reused and its profile left unchanged",
-                found.id
+                "an applicant with this e-mail exists already ({found_id}); it was reused and its \
+                 profile left unchanged (screening answers were still recorded)"
             ));
-            if !plan.members.is_empty()
-                && let Some(current) = client.applicant(found.id).await?
-            {
-                let body = prepare_applicant_update(current.raw, &plan.members);
-                client.update_applicant(found.id, &body).await?;
+            // `ByEmail` returns complete applicants, so the full-replace update starts from
+            // that copy instead of reading the applicant again.
+            if !plan.members.is_empty() {
+                let body = prepare_applicant_update(found.raw, &plan.members);
+                client.update_applicant(found_id, &body).await?;
             }
             if consent_given {
                 let consent = client
@@ -645,7 +708,7 @@ pub async fn create(
                     Some(policy) => {
                         client
                             .accept_policy(
-                                found.id,
+                                found_id,
                                 policy.id,
                                 &ApplicantPolicyParameter {
                                     accepted_on: Some(now),
@@ -659,7 +722,7 @@ pub async fn create(
                     ),
                 }
             }
-            found.id
+            found_id
         }
         None => {
             let (gender, identity) = match candidate.gender {
@@ -809,42 +872,52 @@ pub async fn change_tag(
     if tag.is_empty() {
         return Err(ConnectorError::invalid_input("tag.name must not be empty"));
     }
-    let current = client.applicant(applicant_id).await?.ok_or_else(|| {
-        ConnectorError::not_found(format!("eRecruiter has no applicant {applicant_id}"))
-    })?;
-    let tags = current.value.tags.clone();
-    let has = tags.iter().any(|t| t.trim().eq_ignore_ascii_case(tag));
-    let new_tags: Vec<String> = if add {
-        let mut t = tags.clone();
-        if !has {
-            t.push(tag.to_owned());
-        }
-        t
+    let current = client
+        .applicant(applicant_id)
+        .await?
+        .ok_or_else(|| no_applicant(applicant_id))?;
+    let new_tags = edit_tags(&current.value.tags, tag, add);
+    // The update answers with the applicant as eRecruiter now has it, and an unchanged
+    // applicant is the one just read: neither needs reading again.
+    let applicant = if new_tags == current.value.tags {
+        current
     } else {
-        tags.iter()
-            .filter(|t| !t.trim().eq_ignore_ascii_case(tag))
-            .cloned()
-            .collect()
-    };
-    if new_tags != tags {
         let mut changes = Map::new();
         changes.insert("Tags".into(), json!(new_tags));
         let body = prepare_applicant_update(current.raw, &changes);
-        client.update_applicant(applicant_id, &body).await?;
-    }
-    let candidate = read_candidate(client, applicant_id).await?;
+        client.update_applicant(applicant_id, &body).await?
+    };
+    let candidate = candidate_from(client, applicant).await?;
     let mut records = vec![UnifiedRecord::from(candidate.clone())];
     if add {
         records.extend(
             tag_records(&candidate)
                 .into_iter()
-                .filter(|r| r.remote_id().eq_ignore_ascii_case(tag)),
+                .filter(|r| same_text(r.remote_id(), tag)),
         );
     }
     Ok(ActionOutcome {
         records,
         warnings: Vec::new(),
     })
+}
+
+/// The applicant's tags after adding (`add = true`) or removing `tag`. Adding keeps an
+/// existing tag of other casing as it is; removing drops every match. Case is compared the
+/// Unicode way.
+pub fn edit_tags(tags: &[String], tag: &str, add: bool) -> Vec<String> {
+    if add {
+        let mut edited = tags.to_vec();
+        if !tags.iter().any(|t| same_text(t, tag)) {
+            edited.push(tag.trim().to_owned());
+        }
+        edited
+    } else {
+        tags.iter()
+            .filter(|t| !same_text(t, tag))
+            .cloned()
+            .collect()
+    }
 }
 
 /// Stores a file on an applicant.
@@ -1025,6 +1098,73 @@ mod tests {
         assert_eq!(plan.warnings.len(), 2, "{:?}", plan.warnings);
         assert!(plan.warnings[0].contains("SingleLanguage"));
         assert!(plan.warnings[1].contains("`99`"));
+    }
+
+    #[test]
+    fn display_only_and_unknown_items_are_skipped_with_a_warning() {
+        let items = vec![
+            (
+                "html".to_owned(),
+                item(json!({"Type": 3, "CustomField": {"Name": "Intro", "Type": 6}})),
+            ),
+            (
+                "future".to_owned(),
+                item(json!({"Type": 3, "CustomField": {"Name": "Rating", "Type": 9}})),
+            ),
+            ("head".to_owned(), item(json!({"Type": 2}))),
+            ("sub".to_owned(), item(json!({"Type": 13}))),
+            ("new-type".to_owned(), item(json!({"Type": 40}))),
+            (
+                "ok".to_owned(),
+                item(json!({"Type": 3, "CustomField": {"Name": "Note", "Type": 5}})),
+            ),
+        ];
+        let answers = vec![
+            answer("html", TypedAnswer::Text("<b>hi</b>".into())),
+            answer("future", TypedAnswer::Number(3.0)),
+            answer("head", TypedAnswer::Text("x".into())),
+            answer("sub", TypedAnswer::Boolean(true)),
+            answer("new-type", TypedAnswer::Text("y".into())),
+            answer("ok", TypedAnswer::Text("Grüße aus Wien ✓".into())),
+        ];
+        let plan = plan_answers(&answers, &items, "de-AT", false);
+        assert_eq!(
+            serde_json::to_value(&plan.custom_fields).unwrap(),
+            json!([{"CustomField": "Note", "Value": "Grüße aus Wien ✓", "Values": null}])
+        );
+        assert!(plan.members.is_empty());
+        assert_eq!(plan.warnings.len(), 5, "{:?}", plan.warnings);
+        for (warning, id) in plan
+            .warnings
+            .iter()
+            .zip(["html", "future", "head", "sub", "new-type"])
+        {
+            assert!(warning.contains(&format!("`{id}`")), "{warning}");
+        }
+    }
+
+    #[test]
+    fn tags_and_texts_compare_ignoring_unicode_case() {
+        assert!(same_text(" Über ", "über"));
+        assert!(same_text("ЕХАЛ ГРЕКА", "ехал грека"));
+        assert!(!same_text("Senior", "Seniors"));
+        let tags = vec!["Über".to_owned(), "VIP".to_owned()];
+        // Adding with other casing keeps the tags as they are.
+        assert_eq!(edit_tags(&tags, "über", true), tags);
+        assert_eq!(edit_tags(&tags, " Neu ★ ", true), ["Über", "VIP", "Neu ★"]);
+        // Removing drops every case-insensitive match and tolerates a missing tag.
+        let doubled = vec!["vip".to_owned(), "Über".to_owned(), "VIP".to_owned()];
+        assert_eq!(edit_tags(&doubled, "Vip", false), ["Über"]);
+        assert_eq!(edit_tags(&tags, "ÜBER", false), ["VIP"]);
+        assert_eq!(edit_tags(&tags, "never", false), tags);
+        // Referrers match the same way and keep the mandator's spelling.
+        let mut warnings = Vec::new();
+        let configured = vec!["Österreich Jobs".to_owned()];
+        assert_eq!(
+            choose_source("ÖSTERREICH JOBS", None, &configured, &mut warnings).referrer,
+            Some("Österreich Jobs".to_owned())
+        );
+        assert!(warnings.is_empty());
     }
 
     #[test]

@@ -99,11 +99,55 @@ pub fn map_http_error(error: HttpError) -> ConnectorError {
     }
 }
 
+/// Reads a typed value out of the raw JSON without copying it (the raw JSON is kept for
+/// `remote_data`).
 fn decode<T: DeserializeOwned>(raw: &Value, what: &str) -> Result<T, ConnectorError> {
-    serde_json::from_value(raw.clone()).map_err(|e| {
+    T::deserialize(raw).map_err(|e| {
         ConnectorError::provider_error(200, format!("eRecruiter sent an unreadable {what}: {e}"))
             .with_provider(PROVIDER)
     })
+}
+
+/// Splits a raw JSON array into typed elements that keep their raw JSON (`null` reads as an
+/// empty list).
+fn decode_list<T: DeserializeOwned>(
+    raw: Value,
+    what: &str,
+) -> Result<Vec<WithRaw<T>>, ConnectorError> {
+    let items = match raw {
+        Value::Array(items) => items,
+        Value::Null => Vec::new(),
+        other => {
+            return Err(ConnectorError::provider_error(
+                200,
+                format!(
+                    "eRecruiter sent an unreadable {what} list: expected an array, got {}",
+                    json_kind(&other)
+                ),
+            )
+            .with_provider(PROVIDER));
+        }
+    };
+    items
+        .into_iter()
+        .map(|raw| {
+            Ok(WithRaw {
+                value: decode(&raw, what)?,
+                raw,
+            })
+        })
+        .collect()
+}
+
+fn json_kind(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
 }
 
 fn not_found_as_none<T>(result: Result<T, ConnectorError>) -> Result<Option<T>, ConnectorError> {
@@ -310,18 +354,7 @@ impl ErecruiterClient {
             )
             .await,
         )?;
-        let Some(raw) = raw else { return Ok(None) };
-        let items = raw.as_array().cloned().unwrap_or_default();
-        items
-            .into_iter()
-            .map(|raw| {
-                Ok(WithRaw {
-                    value: decode(&raw, "application")?,
-                    raw,
-                })
-            })
-            .collect::<Result<Vec<_>, _>>()
-            .map(Some)
+        raw.map(|raw| decode_list(raw, "application")).transpose()
     }
 
     /// `GET Api/Applicant/{id}`; `None` when the applicant is gone.
@@ -356,18 +389,23 @@ impl ErecruiterClient {
         Ok(not_found_as_none(result)?.flatten().unwrap_or_default())
     }
 
-    /// `GET Api/Applicants/ByEmail/{email}`.
+    /// `GET Api/Applicants/ByEmail/{email}`: complete applicants (the same shape as
+    /// `Applicant/{id}`), with their raw JSON.
     pub async fn applicants_by_email(
         &self,
         email: &str,
-    ) -> Result<Vec<ApplicantResponse>, ConnectorError> {
-        let result = self
-            .call::<Option<Vec<ApplicantResponse>>>(
-                ProviderRequest::get(format!("Applicants/ByEmail/{}", encode_segment(email))),
-                "applicant list",
-            )
-            .await;
-        Ok(not_found_as_none(result)?.flatten().unwrap_or_default())
+    ) -> Result<Vec<WithRaw<ApplicantResponse>>, ConnectorError> {
+        let raw = not_found_as_none(
+            self.get_raw(ProviderRequest::get(format!(
+                "Applicants/ByEmail/{}",
+                encode_segment(email)
+            )))
+            .await,
+        )?;
+        match raw {
+            Some(raw) => decode_list(raw, "applicant"),
+            None => Ok(Vec::new()),
+        }
     }
 
     /// `PUT Api/Applicant`: creates an applicant without sending e-mails.

@@ -223,6 +223,25 @@ fn redact_serde_message(message: &str) -> String {
     }
 }
 
+/// A host setting as it may appear in errors: user info, query string and fragment removed,
+/// whether or not the value parses as a URL.
+fn host_for_messages(input: &str) -> String {
+    let (scheme, rest) = match input.split_once("://") {
+        Some((scheme, rest)) => (Some(scheme), rest),
+        None => (None, input),
+    };
+    let rest = &rest[..rest.find(['?', '#']).unwrap_or(rest.len())];
+    let authority_end = rest.find('/').unwrap_or(rest.len());
+    let (authority, path) = rest.split_at(authority_end);
+    let host = authority
+        .rsplit_once('@')
+        .map_or(authority, |(_, host)| host);
+    match scheme {
+        Some(scheme) => format!("{scheme}://{host}{path}"),
+        None => format!("{host}{path}"),
+    }
+}
+
 fn optional_text(value: Option<String>, name: &'static str) -> Result<Option<String>, ConfigError> {
     match value {
         None => Ok(None),
@@ -243,10 +262,13 @@ pub fn normalize_host(input: &str) -> Result<Url, ConfigError> {
     } else {
         format!("https://{trimmed}")
     };
+    // Errors repeat the host without user info, query and fragment, which can hold secrets.
+    let shown = host_for_messages(trimmed);
     let invalid = |reason: &str| ConfigError::InvalidHost {
-        host: trimmed.to_owned(),
+        host: shown.clone(),
         reason: reason.to_owned(),
     };
+    // The parser's message never quotes the input.
     let mut url = Url::parse(&with_scheme).map_err(|e| invalid(&e.to_string()))?;
     match url.scheme() {
         "https" => {}
@@ -258,7 +280,7 @@ pub fn normalize_host(input: &str) -> Result<Url, ConfigError> {
                 None => false,
             };
             if !loopback {
-                return Err(ConfigError::InsecureScheme(trimmed.to_owned()));
+                return Err(ConfigError::InsecureScheme(shown));
             }
         }
         other => return Err(invalid(&format!("unsupported scheme `{other}`"))),
@@ -398,6 +420,33 @@ mod tests {
         v["mandatorid"] = json!(1);
         let err = ErecruiterConfig::from_json(&v).unwrap_err().to_string();
         assert!(err.contains("mandatorid"), "{err}");
+    }
+
+    #[test]
+    fn host_errors_never_repeat_credentials_or_queries() {
+        for host in [
+            "https://admin:s3cr3t@acme-api.erecruiter.net",
+            "http://admin:s3cr3t@evil.example/Api",
+            "https://acme-api.erecruiter.net/Api?key=s3cr3t",
+            "https://acme-api.erecruiter.net/#s3cr3t",
+            "ftp://admin:s3cr3t@acme-api.erecruiter.net",
+            "https://ad min:s3cr3t@acme api.example",
+        ] {
+            let mut v = base();
+            v["host"] = json!(host);
+            let err = ErecruiterConfig::from_json(&v).unwrap_err();
+            let shown = format!("{err} {err:?}");
+            assert!(!shown.contains("s3cr3t"), "{shown}");
+            assert!(
+                shown.contains("acme") || shown.contains("evil.example"),
+                "the error still names the host: {shown}"
+            );
+        }
+        assert_eq!(
+            host_for_messages("https://u:p@h.example:8443/x/Api?k=v#f"),
+            "https://h.example:8443/x/Api"
+        );
+        assert_eq!(host_for_messages("u@h.example"), "h.example");
     }
 
     #[test]

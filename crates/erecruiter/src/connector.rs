@@ -77,11 +77,27 @@ impl ErecruiterConnector {
             .unwrap_or_else(|| "atsbridge".to_owned())
     }
 
-    fn source_name(&self, ctx: &Context, given: Option<String>) -> Option<String> {
+    fn source_name(&self, ctx: &Context, given: Option<&str>) -> Option<String> {
         given
             .filter(|s| !s.trim().is_empty())
+            .map(str::to_owned)
             .or_else(|| ctx.settings().default_source_name.clone())
             .or_else(|| self.config.default_source_name.clone())
+    }
+
+    /// Both create actions: settles the source, then creates (or reuses) the applicant and
+    /// applies to the job.
+    async fn create(
+        &self,
+        ctx: &Context,
+        request: CreateRequest<'_>,
+    ) -> Result<actions::Created, ConnectorError> {
+        let source = self.source_name(ctx, request.source_name);
+        let request = CreateRequest {
+            source_name: source.as_deref(),
+            ..request
+        };
+        actions::create(&self.client, &self.config, ctx, request).await
     }
 }
 
@@ -154,21 +170,7 @@ impl Connector for ErecruiterConnector {
         ctx: &Context,
         input: CreateCandidateInput,
     ) -> Result<CreatedCandidate, ConnectorError> {
-        let source = self.source_name(ctx, input.source_name.clone());
-        let created = actions::create(
-            &self.client,
-            &self.config,
-            ctx,
-            CreateRequest {
-                job_remote_id: &input.job_remote_id,
-                candidate: &input.body.candidate,
-                answers: &input.screening_answers,
-                attachments: &input.attachments,
-                source_name: source.as_deref(),
-                gdpr_consent: input.body.gdpr_consent.as_ref(),
-            },
-        )
-        .await?;
+        let created = self.create(ctx, CreateRequest::from(&input)).await?;
         Ok(CreatedCandidate {
             candidate: created.candidate,
             applications: vec![created.application],
@@ -182,21 +184,7 @@ impl Connector for ErecruiterConnector {
         ctx: &Context,
         input: CreateApplicationInput,
     ) -> Result<CreatedApplication, ConnectorError> {
-        let source = self.source_name(ctx, input.source_name.clone());
-        let created = actions::create(
-            &self.client,
-            &self.config,
-            ctx,
-            CreateRequest {
-                job_remote_id: &input.job_remote_id,
-                candidate: &input.body.candidate,
-                answers: &input.screening_answers,
-                attachments: &input.attachments,
-                source_name: source.as_deref(),
-                gdpr_consent: input.body.gdpr_consent.as_ref(),
-            },
-        )
-        .await?;
+        let created = self.create(ctx, CreateRequest::from(&input)).await?;
         Ok(CreatedApplication {
             candidate: created.candidate,
             application: created.application,
@@ -249,12 +237,7 @@ impl Connector for ErecruiterConnector {
         _ctx: &Context,
         input: ApplicationAttachmentInput,
     ) -> Result<ActionOutcome, ConnectorError> {
-        let candidate = input.candidate_remote_id.as_deref().ok_or_else(|| {
-            ConnectorError::invalid_input(
-                "the application's candidate is unknown; sync the application first",
-            )
-        })?;
-        let applicant_id = parse_remote_id("candidate", candidate)?;
+        let applicant_id = applicant_of_application(input.candidate_remote_id.as_deref())?;
         actions::add_attachment(&self.client, &self.config, applicant_id, &input.attachment)
             .await?;
         Ok(ActionOutcome {
@@ -283,12 +266,7 @@ impl Connector for ErecruiterConnector {
         input: ApplicationResultLinkInput,
     ) -> Result<ActionOutcome, ConnectorError> {
         let application_id = parse_remote_id("application", &input.application_remote_id)?;
-        let candidate = input.candidate_remote_id.as_deref().ok_or_else(|| {
-            ConnectorError::invalid_input(
-                "the application's candidate is unknown; sync the application first",
-            )
-        })?;
-        let applicant_id = parse_remote_id("candidate", candidate)?;
+        let applicant_id = applicant_of_application(input.candidate_remote_id.as_deref())?;
         let job_id =
             actions::job_of_application(&self.client, applicant_id, application_id).await?;
         let history =
@@ -305,6 +283,17 @@ impl Connector for ErecruiterConnector {
         ctx.ensure_not_cancelled()?;
         passthrough::execute(&self.client, call).await
     }
+}
+
+/// The applicant id of an application-level action (eRecruiter keeps files and history on
+/// the applicant).
+fn applicant_of_application(candidate_remote_id: Option<&str>) -> Result<i64, ConnectorError> {
+    let candidate = candidate_remote_id.ok_or_else(|| {
+        ConnectorError::invalid_input(
+            "the application's candidate is unknown; sync the application first",
+        )
+    })?;
+    parse_remote_id("candidate", candidate)
 }
 
 fn access<T>(result: &Result<T, ConnectorError>) -> ModelAccess {

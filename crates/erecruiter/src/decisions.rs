@@ -69,9 +69,9 @@
 //!     entry's `JobId`.
 //!
 //! 12. **Tags.** Tags are free strings on the applicant. Add is case-insensitive idempotent
-//!     (an existing tag with other casing is kept as is); remove drops every case-insensitive
-//!     match and succeeds when none exists. Each distinct tag text is also emitted as a tag
-//!     record whose remote id is the text itself.
+//!     (Unicode case, so `Über` matches `über`; an existing tag with other casing is kept as
+//!     is); remove drops every case-insensitive match and succeeds when none exists. Each
+//!     distinct tag text is also emitted as a tag record whose remote id is the text itself.
 //!
 //! 13. **Screening questions.** Questions come from `Questionnaire/ByJob/{jobId}` for jobs with
 //!     `HasQuestionnaire`. Remote id: the item's `Id` when present, else
@@ -101,7 +101,9 @@
 //!     as "not set".
 //!
 //! 17. **Create candidate / application dedupe.** `GET Api/Applicants/ByEmail/{email}`; the first
-//!     hit (lowest id) is reused and its profile is not overwritten. The application is created
+//!     hit (lowest id, e-mail compared ignoring case) is reused and its profile is not
+//!     overwritten; only members that screening answers fill are updated, starting from the
+//!     complete applicant `ByEmail` returned (no second read). The application is created
 //!     with `RefreshApplicationIfItAlreadyExists = false`; an `ApplicationAlreadyExists` error
 //!     becomes `ATS.APPLICATION_ALREADY_EXISTS`, `JobIsClosed` becomes `ATS.JOB_CLOSED`, and
 //!     `JobDoesNotExist`/`ApplicantDoesNotExist` become `REMOTE.INPUT_INVALID`.
@@ -130,9 +132,11 @@
 //!     the `tag` model; the guard narrows scopes to declared models and tags are not in the
 //!     seed's list, so through the guard only the action outcomes carry tag records.
 //!
-//! 24. **Read back after writes.** Create and tag actions re-read the applicant (and its
+//! 24. **Read back after writes.** Create actions re-read the applicant (and its
 //!     applications) after writing, so the records they return are exactly what the next sync
-//!     produces and no spurious change is recorded.
+//!     produces and no spurious change is recorded. Tag actions take the applicant from the
+//!     update's answer (or, when nothing changed, from the read that preceded it) and read only
+//!     its custom fields.
 //!
 //! 25. **Integration fields.** Kombo lists in `integration_fields` only the provider fields a
 //!     customer enabled one by one; atsbridge has no such switch, so every job, candidate and

@@ -143,8 +143,13 @@ pub async fn run(
         match client.published_jobs().await {
             Ok(published) => {
                 for job in published {
-                    job_paths.insert(job.value.id, "/Api/PublishedJobs".to_owned());
-                    jobs.push(job);
+                    // A job listed twice is still read, pushed and fanned out over once.
+                    if job_paths
+                        .insert(job.value.id, "/Api/PublishedJobs".to_owned())
+                        .is_none()
+                    {
+                        jobs.push(job);
+                    }
                 }
             }
             Err(error) => failures.record(
@@ -187,11 +192,12 @@ pub async fn run(
         }
         state.job_ids.extend(jobs.iter().map(|j| j.value.id));
         if scope.wants(Model::Job) {
+            // The raw JSON is only needed for `remote_data`; later steps use the typed job.
             let records = jobs
-                .iter()
+                .iter_mut()
                 .map(|job| {
                     let path = job_paths.get(&job.value.id).cloned().unwrap_or_default();
-                    let data = map::remote_data(&path, job.raw.clone());
+                    let data = map::remote_data(&path, std::mem::take(&mut job.raw));
                     UnifiedRecord::from(map::map_job(&job.value, Some(data)))
                 })
                 .collect();
@@ -326,7 +332,7 @@ pub async fn run(
                         };
                         let data = map::remote_data(
                             &format!("/Api/Applicant/{}", fetch.id),
-                            applicant.raw.clone(),
+                            applicant.raw,
                         );
                         let record =
                             map::map_applicant(&applicant.value, &custom_fields, Some(data));
@@ -349,7 +355,7 @@ pub async fn run(
                             {
                                 continue;
                             }
-                            let data = map::remote_data(&path, application.raw.clone());
+                            let data = map::remote_data(&path, application.raw);
                             applications.push(UnifiedRecord::from(map::map_application(
                                 &application.value,
                                 Some(data),
@@ -395,5 +401,87 @@ pub async fn run(
     match failures.first {
         Some(error) => Err(error),
         None => Ok(()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use atsbridge_connector::MemorySink;
+    use serde_json::json;
+    use wiremock::matchers::{method, path, path_regex};
+    use wiremock::{Mock, MockServer, ResponseTemplate};
+
+    use super::*;
+    use crate::config::ErecruiterConfig;
+
+    async fn client_for(server: &MockServer) -> ErecruiterClient {
+        Mock::given(method("POST"))
+            .and(path_regex("^/Api/?$"))
+            .respond_with(ResponseTemplate::new(200).set_body_json(
+                json!({"Token": "t0k3n", "Expires": "2999-01-01T00:00:00.1234567+01:00"}),
+            ))
+            .expect(1)
+            .mount(server)
+            .await;
+        let config = ErecruiterConfig::from_json(&json!({
+            "host": server.uri(),
+            "mandator_id": 1,
+            "api_key": "k3y",
+            "requests_per_second": 1000,
+        }))
+        .unwrap();
+        ErecruiterClient::new(&config).unwrap()
+    }
+
+    /// A job the job list names twice (and with members eRecruiter left `null`) is pushed
+    /// once, and its questionnaire and applications are read once.
+    #[tokio::test]
+    async fn a_job_listed_twice_is_read_and_pushed_once() {
+        let server = MockServer::start().await;
+        let client = client_for(&server).await;
+        let job = json!({"Id": 7, "Status": null, "HasQuestionnaire": true, "Title": "Bäcker:in"});
+        Mock::given(method("GET"))
+            .and(path("/Api/PublishedJobs"))
+            .respond_with(ResponseTemplate::new(200).set_body_json(json!({"Jobs": [job, job]})))
+            .expect(1)
+            .mount(&server)
+            .await;
+        Mock::given(method("GET"))
+            .and(path("/Api/Questionnaire/ByJob/7"))
+            .respond_with(ResponseTemplate::new(200).set_body_json(
+                json!({"Id": 70, "Items": [{"Id": 701, "Type": 10, "Title": "Umzug?"}]}),
+            ))
+            .expect(1)
+            .mount(&server)
+            .await;
+        Mock::given(method("GET"))
+            .and(path("/Api/Applications/ByJob/7"))
+            .respond_with(ResponseTemplate::new(200).set_body_json(json!([])))
+            .expect(1)
+            .mount(&server)
+            .await;
+        let mut sink = MemorySink::new();
+        run(
+            &client,
+            4,
+            &Context::new("int-1"),
+            &SyncScope::full_all_models(),
+            &mut sink,
+        )
+        .await
+        .unwrap();
+        assert_eq!(sink.remote_ids(Model::Job), ["7"]);
+        assert_eq!(sink.remote_ids(Model::ScreeningQuestion), ["701"]);
+        assert_eq!(sink.remote_ids(Model::JobScreeningQuestion), ["7:701"]);
+        for model in [
+            Model::Job,
+            Model::ScreeningQuestion,
+            Model::Candidate,
+            Model::Application,
+        ] {
+            assert!(sink.is_complete(model), "{model}");
+        }
+        // `expect(1)` on every mock is verified when the server drops.
+        server.verify().await;
     }
 }

@@ -5,7 +5,7 @@
 //! parse with or without an offset and with 0 to 7 fractional digits. Nothing in this module
 //! knows about the unified model; see [`crate::map`] for that.
 
-use chrono::{DateTime, FixedOffset, NaiveDateTime, TimeZone, Utc};
+use chrono::{DateTime, Datelike, FixedOffset, NaiveDateTime, TimeZone, Utc};
 use serde::de::{self, Deserializer};
 use serde::{Deserialize, Serialize, Serializer};
 
@@ -230,7 +230,9 @@ pub fn parse_datetime(input: &str) -> Result<Option<DateTime<Utc>>, String> {
     } else {
         return Err(format!("`{s}` is not an ISO-8601 date-time"));
     };
-    if parsed.format("%Y").to_string() == "0001" {
+    // `DateTime.MinValue` may carry the server's offset (`0001-01-01T00:00:00+01:00`), which
+    // lands in year 0 once converted to UTC; both mean "never set".
+    if parsed.year() <= 1 {
         return Ok(None);
     }
     Ok(Some(parsed))
@@ -326,12 +328,14 @@ pub struct JobResponse {
     /// Job id.
     pub id: i64,
     /// Tenant id.
+    #[serde(deserialize_with = "null_default")]
     pub mandator_id: i64,
     /// Internal job name.
     pub internal_name: Option<String>,
     /// Internal location label.
     pub internal_location: Option<String>,
     /// Job status.
+    #[serde(deserialize_with = "null_default")]
     pub status: JobStatus,
     /// When the job was created.
     #[serde(with = "flexible_datetime")]
@@ -380,6 +384,7 @@ pub struct JobResponse {
     /// Location text of the ad.
     pub location: Option<String>,
     /// Whether a questionnaire is attached.
+    #[serde(deserialize_with = "null_default")]
     pub has_questionnaire: bool,
     /// Google for Jobs data.
     pub google_for_jobs: Option<GoogleForJobsResponse>,
@@ -902,6 +907,17 @@ mod tests {
             .unwrap();
         assert_eq!(seven.timestamp_subsec_nanos(), 123_456_700);
         assert_eq!(parse_datetime("0001-01-01T00:00:00").unwrap(), None);
+        // Json.NET writes `DateTime.MinValue` of local kind with the server's offset.
+        assert_eq!(parse_datetime("0001-01-01T00:00:00+01:00").unwrap(), None);
+        assert_eq!(parse_datetime("0001-01-01T00:00:00Z").unwrap(), None);
+        let utc_seven = parse_datetime("2025-11-08T08:22:40.4174937Z")
+            .unwrap()
+            .unwrap();
+        assert_eq!(utc_seven.timestamp_subsec_nanos(), 417_493_700);
+        let negative = parse_datetime("2025-01-01T00:30:00-05:00")
+            .unwrap()
+            .unwrap();
+        assert_eq!(negative.to_rfc3339(), "2025-01-01T05:30:00+00:00");
         assert_eq!(parse_datetime("").unwrap(), None);
         assert!(parse_datetime("yesterday").is_err());
     }
@@ -939,6 +955,28 @@ mod tests {
         let job: JobResponse = serde_json::from_value(json!({"Id": 1})).unwrap();
         assert_eq!(job.status, JobStatus::Open);
         assert!(job.published_on.is_empty());
+        // Explicit nulls in value-typed members must not make the whole job list unreadable.
+        let job: JobResponse = serde_json::from_value(json!({
+            "Id": 2, "MandatorId": null, "Status": null, "HasQuestionnaire": null,
+            "PublishedOn": null, "CustomFields": null, "GoogleForJobs": null
+        }))
+        .unwrap();
+        assert_eq!(
+            (job.id, job.mandator_id, job.status, job.has_questionnaire),
+            (2, 0, JobStatus::Open, false)
+        );
+        let list: JobsResponse = serde_json::from_value(json!({
+            "Jobs": [{"Id": 3, "Status": 7, "Title": "Köchin (m/w/d) 👩‍🍳"}, {"Id": 4, "Status": null}],
+            "Culture": null
+        }))
+        .unwrap();
+        assert_eq!(list.jobs.len(), 2);
+        assert_eq!(list.jobs[0].status, JobStatus::Other(7));
+        assert_eq!(list.jobs[0].title.as_deref(), Some("Köchin (m/w/d) 👩‍🍳"));
+        let item: QuestionnaireItemResponse =
+            serde_json::from_value(json!({"Type": 42, "IsRequired": null, "Title": null})).unwrap();
+        assert_eq!(item.r#type, Some(QuestionnaireItemType::Other(42)));
+        assert!(!item.is_required);
     }
 
     #[test]

@@ -7,8 +7,8 @@ use std::sync::Arc;
 use atsbridge_connector::{
     ApplicationAttachmentInput, ApplicationResultLinkInput, AttachmentPayload,
     CandidateAttachmentInput, CandidateResultLinkInput, CandidateTagInput, Connector, Context,
-    CreateApplicationInput, ErrorKind, GuardedConnector, MemorySink, PassthroughCall,
-    ResolvedScreeningAnswer, ScreeningAnswerValue, SyncScope, TrackedApplication,
+    CreateApplicationInput, CreateCandidateInput, ErrorKind, GuardedConnector, MemorySink,
+    PassthroughCall, ResolvedScreeningAnswer, ScreeningAnswerValue, SyncScope, TrackedApplication,
 };
 use atsbridge_erecruiter::ErecruiterConnector;
 use atsbridge_erecruiter_sandbox::{
@@ -16,8 +16,9 @@ use atsbridge_erecruiter_sandbox::{
 };
 use atsbridge_schema::Model;
 use atsbridge_schema::action::{
-    AddResultLinkRequest, CandidateInput, CreateApplicationRequest, GdprConsent, LocationInput,
-    ResultLinkAttribute, ResultLinkDetails, SalaryExpectations, TypedAnswer,
+    AddResultLinkRequest, CandidateInput, CreateApplicationRequest, CreateCandidateRequest,
+    GdprConsent, LocationInput, ResultLinkAttribute, ResultLinkDetails, SalaryExpectations,
+    TypedAnswer,
 };
 use atsbridge_schema::enums::{AttachmentType, Gender, SalaryExpectationPeriod};
 use atsbridge_schema::format::QuestionFormat;
@@ -911,5 +912,529 @@ async fn retries_and_failed_runs_are_counted() {
     assert_eq!(error.kind(), &ErrorKind::Unauthenticated);
     assert!(handle.request_count() > 0);
     assert_eq!(sink.requests, Some(handle.request_count()));
+    handle.shutdown().await.unwrap();
+}
+
+/// The screening questions of one job, from a sync of the job catalog.
+async fn questions_of(
+    connector: &ErecruiterConnector,
+    job_id: i32,
+) -> Vec<atsbridge_schema::record::ScreeningQuestionRecord> {
+    let catalog = full_sync(
+        connector,
+        &SyncScope::full([
+            Model::Job,
+            Model::ScreeningQuestion,
+            Model::JobScreeningQuestion,
+        ]),
+    )
+    .await;
+    let links: Vec<String> = catalog
+        .records_of(Model::JobScreeningQuestion)
+        .iter()
+        .filter_map(|r| match r {
+            UnifiedRecord::JobScreeningQuestion(l) if l.job_remote_id == job_id.to_string() => {
+                Some(l.question_remote_id.clone())
+            }
+            _ => None,
+        })
+        .collect();
+    links
+        .iter()
+        .map(|id| {
+            catalog
+                .records_of(Model::ScreeningQuestion)
+                .iter()
+                .find_map(|r| match r {
+                    UnifiedRecord::ScreeningQuestion(q) if &q.remote_id == id => Some(q.clone()),
+                    _ => None,
+                })
+                .unwrap()
+        })
+        .collect()
+}
+
+/// An answer for every question, chosen by its format; display-only and unknown questions
+/// get a text answer so the test sees how they are refused.
+fn answer_every_question(
+    questions: &[atsbridge_schema::record::ScreeningQuestionRecord],
+) -> Vec<ResolvedScreeningAnswer> {
+    let date = atsbridge_schema::Timestamp::parse_flexible("2026-02-01").unwrap();
+    questions
+        .iter()
+        .map(|q| {
+            let answer = match q.format.as_ref().unwrap() {
+                QuestionFormat::Boolean => TypedAnswer::Boolean(true),
+                QuestionFormat::Number { .. } => TypedAnswer::Number(61000.0),
+                QuestionFormat::Date => TypedAnswer::Date(date),
+                QuestionFormat::SingleSelect { options, .. } => {
+                    TypedAnswer::SingleSelect(options[1].remote_id.clone())
+                }
+                QuestionFormat::MultiSelect { options } => TypedAnswer::MultiSelect(vec![
+                    options[0].remote_id.clone(),
+                    options[1].remote_id.clone(),
+                ]),
+                QuestionFormat::File { .. } => {
+                    return ResolvedScreeningAnswer {
+                        question: q.clone(),
+                        answer: ScreeningAnswerValue::File(file(
+                            "Zeugnis Zoë.pdf",
+                            AttachmentType::Other,
+                            b"%PDF-certificate",
+                        )),
+                    };
+                }
+                _ => TypedAnswer::Text(format!("Grüße ✓ {}", q.title.clone().unwrap_or_default())),
+            };
+            ResolvedScreeningAnswer {
+                question: q.clone(),
+                answer: ScreeningAnswerValue::Typed(answer),
+            }
+        })
+        .collect()
+}
+
+/// The sandbox's first job: open, published, with the questionnaire that has every item type.
+fn job_with_every_item_type(
+    state: &atsbridge_erecruiter_sandbox::SandboxState,
+) -> atsbridge_erecruiter_sandbox::JobSummary {
+    let job = state
+        .jobs()
+        .into_iter()
+        .find(|j| (0..=22).all(|t| j.questionnaire_item_types.contains(&t)))
+        .unwrap();
+    assert!(job.accepts_applications && job.is_published);
+    job
+}
+
+/// Every input field of Kombo's "create candidate" list for eRecruiter reaches the sandbox:
+/// candidate data, the job, one answer per questionnaire item type, every attachment kind,
+/// the source and the GDPR consent.
+#[tokio::test]
+async fn create_candidate_writes_every_seed_input_field() {
+    let (handle, connector) = start(small()).await;
+    let ctx = Context::new("int-1");
+    let state = handle.state();
+    let job = job_with_every_item_type(&state);
+    let questions = questions_of(&connector, job.id).await;
+    assert_eq!(questions.len(), job.questionnaire_item_types.len());
+    let answers = answer_every_question(&questions);
+
+    let created = connector
+        .create_candidate(
+            &ctx,
+            CreateCandidateInput {
+                job_remote_id: job.id.to_string(),
+                stage_remote_id: None,
+                screening_answers: answers,
+                attachments: vec![
+                    file("CV Zoë.pdf", AttachmentType::Cv, b"%PDF-cv"),
+                    file(
+                        "Anschreiben.pdf",
+                        AttachmentType::CoverLetter,
+                        b"%PDF-letter",
+                    ),
+                    AttachmentPayload {
+                        name: "Portfolio".into(),
+                        content_type: Some("image/png".into()),
+                        kind: AttachmentType::Other,
+                        data: Bytes::from_static(b"\x89PNG-portfolio"),
+                    },
+                ],
+                source_name: Some("example job board".into()),
+                body: CreateCandidateRequest {
+                    candidate: candidate_input("zoe.every@example.org"),
+                    gdpr_consent: Some(GdprConsent {
+                        given: Some(true),
+                        expires_at: None,
+                    }),
+                    ..Default::default()
+                },
+            },
+        )
+        .await
+        .unwrap();
+    let applicant_id: i32 = created.candidate.remote_id.parse().unwrap();
+
+    // Candidate data, as eRecruiter stores it.
+    let json = state.applicant_json(applicant_id).unwrap();
+    for (member, expected) in [
+        ("FirstName", json!("Zoë")),
+        ("LastName", json!("Müller-Łukasz")),
+        ("Email", json!("zoe.every@example.org")),
+        ("Phone", json!("+43 660 1234567")),
+        ("City", json!("Linz")),
+        // The ISO code becomes the mandator's country name.
+        ("Country", json!("Austria")),
+        ("Gender", json!(2)),
+        ("GenderIdentity", json!(2)),
+        // Explicit candidate data wins over the salary and start-date answers.
+        ("Salary", json!(55000)),
+        ("SalaryPeriod", json!(1)),
+        ("Referrer", json!("Example Job Board")),
+        ("ReferrerAdditionalInfo", json!(null)),
+        // Answers that fill applicant members.
+        ("IsWillingToMove", json!(true)),
+        ("MilitaryService", json!(1)),
+        ("IsInterestedInFulltime", json!(true)),
+        ("IsInterestedInPartTime", json!(true)),
+        ("IsInterestedInInternship", json!(false)),
+        ("IsInterestedInFreelancer", json!(false)),
+    ] {
+        assert_eq!(json[member], expected, "{member}");
+    }
+    let begin = &json["EarliestPossibleBeginDate"];
+    assert_eq!(
+        (
+            &begin["Year"],
+            &begin["Month"],
+            &begin["Day"],
+            &begin["IsRelativeDate"]
+        ),
+        (&json!(2025), &json!(9), &json!(1), &json!(false))
+    );
+    assert!(json["PolicyAcceptedAt"].is_string(), "{json}");
+    for member in [
+        "SelfDescription",
+        "JobDescription",
+        "Location",
+        "AbroadTravelling",
+        "DomesticTravelling",
+    ] {
+        assert!(
+            json[member].as_str().unwrap().starts_with("Grüße ✓"),
+            "{member}: {}",
+            json[member]
+        );
+    }
+
+    // Custom field answers, one per field type.
+    let custom = state.custom_field_values(applicant_id).unwrap();
+    let value_of = |name: &str| {
+        custom
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|v| v["CustomField"]["Name"] == json!(name))
+            .unwrap_or_else(|| panic!("custom field {name} not set: {custom}"))
+            .clone()
+    };
+    assert!(
+        value_of("Motivation")["Value"]
+            .as_str()
+            .unwrap()
+            .starts_with("Grüße ✓")
+    );
+    assert_eq!(value_of("DriversLicence")["BoolValue"], json!(true));
+    assert_eq!(value_of("PreferredDepartment")["Value"], json!("Sales"));
+    assert_eq!(
+        value_of("Shifts")["StringValue"],
+        json!("Morning|Afternoon")
+    );
+    assert!(
+        value_of("AvailableFrom")["DateValue"]
+            .as_str()
+            .unwrap()
+            .starts_with("2026-02-01")
+    );
+    assert!(
+        value_of("GitHubProfile")["Value"]
+            .as_str()
+            .unwrap()
+            .starts_with("Grüße ✓")
+    );
+    // The action returns the custom fields it wrote, as a sync reads them.
+    let fields = created.candidate.custom_fields.as_ref().unwrap();
+    assert_eq!(fields["Shifts"], json!(["Morning", "Afternoon"]));
+    assert_eq!(fields["DriversLicence"], json!(true));
+
+    // Attachments: name, bytes and type; the file answer uses the item's document type.
+    let cv = state.cv(applicant_id).unwrap();
+    assert_eq!(
+        (cv.file_extension.as_deref(), cv.content.as_slice()),
+        (Some(".pdf"), &b"%PDF-cv"[..])
+    );
+    let mut documents: Vec<_> = state
+        .documents(applicant_id)
+        .into_iter()
+        .map(|d| {
+            (
+                d.name.unwrap(),
+                d.file_extension.unwrap(),
+                d.document_type.unwrap(),
+                d.content,
+            )
+        })
+        .collect();
+    documents.sort();
+    assert_eq!(
+        documents,
+        [
+            (
+                "Anschreiben.pdf".to_owned(),
+                ".pdf".to_owned(),
+                "Anschreiben".to_owned(),
+                b"%PDF-letter".to_vec()
+            ),
+            (
+                "Portfolio".to_owned(),
+                ".png".to_owned(),
+                "Lebenslauf".to_owned(),
+                b"\x89PNG-portfolio".to_vec()
+            ),
+            (
+                "Zeugnis Zoë.pdf".to_owned(),
+                ".pdf".to_owned(),
+                "Zeugnis".to_owned(),
+                b"%PDF-certificate".to_vec()
+            ),
+        ]
+    );
+
+    // The application: the job and the source in the mandator's spelling.
+    let application = state
+        .applications()
+        .into_iter()
+        .find(|a| a.applicant_id == applicant_id)
+        .unwrap();
+    assert_eq!(application.job_id, job.id);
+    assert_eq!(application.referrer.as_deref(), Some("Example Job Board"));
+    assert_eq!(application.referrer_additional_info, None);
+    assert_eq!(created.applications.len(), 1);
+    assert_eq!(
+        created.applications[0].remote_id,
+        application.id.to_string()
+    );
+
+    // Answers eRecruiter cannot take are reported, one warning per question; the referrer
+    // question yields to the request's source without a warning.
+    let refused: Vec<&str> = questions
+        .iter()
+        .filter(|q| {
+            matches!(
+                q.format,
+                Some(QuestionFormat::Unknown { .. } | QuestionFormat::Information)
+            )
+        })
+        .map(|q| q.remote_id.as_str())
+        .collect();
+    assert_eq!(refused.len(), 10, "{refused:?}");
+    assert_eq!(
+        created.warnings.len(),
+        refused.len(),
+        "{:?}",
+        created.warnings
+    );
+    for id in refused {
+        assert!(
+            created
+                .warnings
+                .iter()
+                .any(|w| w.contains(&format!("`{id}`"))),
+            "{id}: {:?}",
+            created.warnings
+        );
+    }
+    handle.shutdown().await.unwrap();
+}
+
+/// Create application for an applicant eRecruiter knows already: the profile is reused (not
+/// overwritten), the consent is recorded through the policy endpoint, an unconfigured source
+/// falls back to the default one, and the applicant is read only once, after the writes.
+#[tokio::test]
+async fn create_application_for_a_known_applicant_records_consent_and_source() {
+    let (handle, connector) = start(small()).await;
+    let ctx = Context::new("int-1");
+    let state = handle.state();
+    let job = job_with_every_item_type(&state);
+    let applied: BTreeSet<i32> = state
+        .applications()
+        .iter()
+        .filter(|a| a.job_id == job.id)
+        .map(|a| a.applicant_id)
+        .collect();
+    // The current consent policy of the sandbox.
+    const CONSENT_POLICY: i32 = 12;
+    let consented = |id: i32| {
+        state
+            .policy_acceptances(id)
+            .iter()
+            .any(|p| p.policy_id == CONSENT_POLICY && p.accepted && !p.revoked)
+    };
+    let known = state
+        .applicants()
+        .into_iter()
+        .find(|a| {
+            !applied.contains(&a.id)
+                && !consented(a.id)
+                && a.email
+                    .as_deref()
+                    .is_some_and(atsbridge_erecruiter::map::is_plausible_email)
+        })
+        .unwrap();
+    let before = state.applicant_json(known.id).unwrap();
+    let willing = questions_of(&connector, job.id)
+        .await
+        .into_iter()
+        .find(|q| q.title.as_deref() == Some("Are you willing to relocate?"))
+        .unwrap();
+
+    let mut input = create_input(
+        &job.id.to_string(),
+        &known.email.clone().unwrap().to_uppercase(),
+        vec![ResolvedScreeningAnswer {
+            question: willing,
+            answer: ScreeningAnswerValue::Typed(TypedAnswer::Boolean(true)),
+        }],
+    );
+    input.source_name = Some("Messe Linz".into());
+    handle.sandbox().reset_request_stats();
+    let created = connector.create_application(&ctx, input).await.unwrap();
+    assert_eq!(created.candidate.remote_id, known.id.to_string());
+    assert!(created.warnings.iter().any(|w| w.contains("reused")));
+    assert!(
+        created
+            .warnings
+            .iter()
+            .any(|w| w.contains("`Messe Linz` is not configured"))
+    );
+
+    // The profile keeps its data; only the answer's member changed.
+    let after = state.applicant_json(known.id).unwrap();
+    for member in [
+        "FirstName",
+        "LastName",
+        "Email",
+        "Phone",
+        "City",
+        "Country",
+        "Salary",
+    ] {
+        assert_eq!(after[member], before[member], "{member}");
+    }
+    assert_eq!(after["IsWillingToMove"], json!(true));
+    // Consent: the current consent policy is accepted for the applicant.
+    assert!(
+        consented(known.id),
+        "{:?}",
+        state.policy_acceptances(known.id)
+    );
+    // Source: the default source takes the place of the unknown one, which is kept.
+    let application = state
+        .applications()
+        .into_iter()
+        .find(|a| a.applicant_id == known.id && a.job_id == job.id)
+        .unwrap();
+    assert_eq!(application.referrer.as_deref(), Some("atsbridge"));
+    assert_eq!(
+        application.referrer_additional_info.as_deref(),
+        Some("Messe Linz")
+    );
+    // `ByEmail` already delivered the complete applicant: the update starts from it, and the
+    // only applicant read is the one after the writes.
+    assert_eq!(handle.sandbox().requests_for("GET /Api/Applicant/{id}"), 1);
+    assert_eq!(
+        handle
+            .sandbox()
+            .requests_for("GET /Api/Applicants/ByEmail/{email}"),
+        1
+    );
+    assert_eq!(handle.sandbox().requests_for("GET /Api/Mandator"), 1);
+    handle.shutdown().await.unwrap();
+}
+
+/// A tag action reads the applicant once and takes the record from the update's answer; the
+/// record equals what a fresh read produces.
+#[tokio::test]
+async fn tag_actions_do_not_read_the_applicant_again() {
+    let (handle, connector) = start(small()).await;
+    let ctx = Context::new("int-1");
+    let id = handle.state().applicants()[0].id;
+    let tag = |name: &str| CandidateTagInput {
+        candidate_remote_id: id.to_string(),
+        tag_name: name.into(),
+    };
+
+    handle.sandbox().reset_request_stats();
+    let added = connector
+        .add_candidate_tag(&ctx, tag("Über-Talent"))
+        .await
+        .unwrap();
+    let sandbox = handle.sandbox();
+    assert_eq!(sandbox.requests_for("GET /Api/Applicant/{id}"), 1);
+    assert_eq!(sandbox.requests_for("POST /Api/Applicant/{id}"), 1);
+    assert_eq!(
+        sandbox.requests_for("GET /Api/Applicant/CustomFields/{applicantId}"),
+        1
+    );
+    let fresh = atsbridge_erecruiter::actions::read_candidate(connector.client(), i64::from(id))
+        .await
+        .unwrap();
+    assert_eq!(added.records[0], UnifiedRecord::Candidate(fresh));
+    assert!(
+        added
+            .records
+            .iter()
+            .any(|r| r.model() == Model::Tag && r.remote_id() == "Über-Talent")
+    );
+
+    // Same tag in other (non-ASCII) casing: nothing to write.
+    sandbox.reset_request_stats();
+    let again = connector
+        .add_candidate_tag(&ctx, tag("über-TALENT"))
+        .await
+        .unwrap();
+    assert_eq!(sandbox.requests_for("GET /Api/Applicant/{id}"), 1);
+    assert_eq!(sandbox.requests_for("POST /Api/Applicant/{id}"), 0);
+    assert_eq!(again.records[0], added.records[0]);
+    let stored = handle.state().tags(id).unwrap();
+    assert_eq!(
+        stored
+            .iter()
+            .filter(|t| t.to_lowercase() == "über-talent")
+            .count(),
+        1,
+        "{stored:?}"
+    );
+    connector
+        .remove_candidate_tag(&ctx, tag("über-talent"))
+        .await
+        .unwrap();
+    assert!(
+        !handle
+            .state()
+            .tags(id)
+            .unwrap_or_default()
+            .iter()
+            .any(|t| t.to_lowercase() == "über-talent")
+    );
+    handle.shutdown().await.unwrap();
+}
+
+/// The fan-out keeps at most `max_concurrent_requests` requests at eRecruiter, and does use
+/// that concurrency.
+#[tokio::test]
+async fn sync_concurrency_is_bounded_by_the_config() {
+    let handle = Sandbox::spawn(SandboxConfig::default(), small())
+        .await
+        .unwrap();
+    let (key, mandator) = handle.credentials();
+    let connector = ErecruiterConnector::from_json(&json!({
+        "host": handle.base_url(),
+        "mandator_id": mandator,
+        "api_key": key,
+        "max_concurrent_requests": 3,
+        "requests_per_second": 10000,
+    }))
+    .unwrap();
+    // Latency keeps requests in flight long enough to overlap.
+    handle.set_latency(
+        std::time::Duration::from_millis(5),
+        std::time::Duration::ZERO,
+    );
+    full_sync(&connector, &SyncScope::full_all_models()).await;
+    let peak = handle.peak_in_flight();
+    assert!(peak <= 3, "{peak} requests in flight");
+    assert!(peak >= 2, "the fan-out ran one request at a time");
     handle.shutdown().await.unwrap();
 }
