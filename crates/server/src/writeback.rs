@@ -1,17 +1,15 @@
 //! Storing what a write action returned, before answering, so the next read shows it.
 
-use std::collections::{BTreeMap, BTreeSet};
-
+use atsbridge_schema::Model;
 use atsbridge_schema::record::UnifiedRecord;
-use atsbridge_schema::{Model, Timestamp};
 use atsbridge_store::{Integration, StoredRecord, TrackedApplication};
+use atsbridge_sync::{ChangedRecord, touch_parents};
 
 use crate::error::ApiError;
 use crate::state::AppState;
 
 /// Writes `records` for `integration` in one batch (ids minted, content hashed, `changed_at`
-/// set by the store) and touches the relation times `updated_after` relies on (see
-/// [`touch_parents`]).
+/// set by the store) and touches the relation times `updated_after` relies on.
 pub(crate) async fn store_records(
     state: &AppState,
     integration: &Integration,
@@ -25,91 +23,27 @@ pub(crate) async fn store_records(
     for record in records {
         writes.push(atsbridge_sync::record_write(&integration.id, record)?);
     }
+    // What the relation rules need of each write, kept before the batch takes the writes.
+    let written: Vec<(Model, String, serde_json::Value)> = writes
+        .iter()
+        .map(|w| (w.model, w.remote_id.clone(), w.document.clone()))
+        .collect();
     let result = state
         .store()
         .apply_batch(&integration.id, None, now, writes)
         .await?;
-
-    touch_parents(state, integration, records, &result.changed, now).await
-}
-
-/// Sets the relation touch time of every parent whose nested data changed, by the same rules
-/// as the sync engine (kombo-api.md §8.2): a changed application touches its candidate, a
-/// changed candidate its applications, a changed job screening question its job, and a
-/// changed screening question every job that asks it.
-async fn touch_parents(
-    state: &AppState,
-    integration: &Integration,
-    records: &[UnifiedRecord],
-    changed: &[usize],
-    now: Timestamp,
-) -> Result<(), ApiError> {
-    let store = state.store();
-    let mut touch: BTreeMap<Model, BTreeSet<String>> = BTreeMap::new();
-    let mut changed_candidates = Vec::new();
-    let mut changed_questions = Vec::new();
-    for record in changed.iter().filter_map(|&index| records.get(index)) {
-        match record {
-            UnifiedRecord::Application(app) => touch
-                .entry(Model::Candidate)
-                .or_default()
-                .extend(app.candidate_remote_id.clone()),
-            UnifiedRecord::JobScreeningQuestion(link) => {
-                touch
-                    .entry(Model::Job)
-                    .or_default()
-                    .insert(link.job_remote_id.clone());
-            }
-            UnifiedRecord::Candidate(candidate) => {
-                changed_candidates.push(candidate.remote_id.clone());
-            }
-            UnifiedRecord::ScreeningQuestion(question) => {
-                changed_questions.push(question.remote_id.clone());
-            }
-            _ => {}
-        }
-    }
-    if !changed_candidates.is_empty() {
-        let applications = store
-            .find_by_json_in(
-                &integration.id,
-                Model::Application,
-                "$.candidate_remote_id",
-                &changed_candidates,
-                true,
-            )
-            .await?;
-        touch
-            .entry(Model::Application)
-            .or_default()
-            .extend(applications.into_iter().map(|a| a.remote_id));
-    }
-    if !changed_questions.is_empty() {
-        let links = store
-            .find_by_json_in(
-                &integration.id,
-                Model::JobScreeningQuestion,
-                "$.question_remote_id",
-                &changed_questions,
-                false,
-            )
-            .await?;
-        touch.entry(Model::Job).or_default().extend(
-            links
-                .iter()
-                .filter_map(|link| link.document.get("job_remote_id")?.as_str())
-                .map(str::to_owned),
-        );
-    }
-    for (model, remote_ids) in touch {
-        if remote_ids.is_empty() {
-            continue;
-        }
-        let remote_ids: Vec<String> = remote_ids.into_iter().collect();
-        store
-            .touch_relations(&integration.id, model, &remote_ids, now)
-            .await?;
-    }
+    let changed: Vec<ChangedRecord<'_>> = result
+        .changed
+        .iter()
+        .filter_map(|&index| written.get(index))
+        .map(|(model, remote_id, document)| ChangedRecord {
+            model: *model,
+            remote_id,
+            document,
+        })
+        .collect();
+    // The same §8.2 rules as the sync engine, so updated_after sees action writes too.
+    touch_parents(state.store().as_ref(), &integration.id, &changed, now).await?;
     Ok(())
 }
 

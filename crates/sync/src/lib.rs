@@ -21,5 +21,6 @@ pub use engine::{ActiveRun, EngineConfig, SyncEngine, SyncSummary, effective_mod
 pub use error::SyncError;
 pub use hash::content_hash;
 pub use progress::SyncProgress;
+pub use relations::{ChangedRecord, touch_parents};
 pub use scheduler::{ConnectorProvider, ForceSyncOutcome, RegistryConnectorProvider, Scheduler};
 pub use sink::{record_document, record_write};

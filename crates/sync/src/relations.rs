@@ -18,11 +18,16 @@ use atsbridge_schema::{Model, Timestamp};
 use atsbridge_store::{IntegrationId, Store, StoreError};
 use serde_json::Value;
 
-/// A record whose content changed (or that was deleted) in this run.
-pub(crate) struct ChangedRecord<'a> {
-    pub(crate) model: Model,
-    pub(crate) remote_id: &'a str,
-    pub(crate) document: &'a Value,
+/// A record whose content changed (or that was deleted): in a sync run, or through a write
+/// action the server stored.
+#[derive(Debug, Clone, Copy)]
+pub struct ChangedRecord<'a> {
+    /// Its model.
+    pub model: Model,
+    /// Its remote id.
+    pub remote_id: &'a str,
+    /// Its stored document (the record as JSON).
+    pub document: &'a Value,
 }
 
 fn string_at<'a>(document: &'a Value, key: &str) -> Option<&'a str> {
@@ -30,8 +35,9 @@ fn string_at<'a>(document: &'a Value, key: &str) -> Option<&'a str> {
 }
 
 /// Sets the relation touch time of every parent affected by `changed`; returns how many
-/// parent rows were touched.
-pub(crate) async fn touch_parents(
+/// parent rows were touched. The sync engine and the server's write-back both use it, so
+/// `updated_after` follows one set of rules.
+pub async fn touch_parents(
     store: &dyn Store,
     integration_id: &IntegrationId,
     changed: &[ChangedRecord<'_>],
