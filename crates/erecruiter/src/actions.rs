@@ -816,11 +816,21 @@ pub async fn create(
         )
     })?;
 
-    // Answers stored in custom fields, then files.
+    // Answers stored in custom fields, then files. The application exists from here on, so a
+    // failed follow-up write becomes a warning: failing the action would hide an application
+    // that eRecruiter has (a retry would only get "already exists") and atsbridge would never
+    // track it. Cancellation still stops the action.
     for field in &plan.custom_fields {
-        client.set_custom_field(applicant_id, field).await?;
+        if let Err(err) = client.set_custom_field(applicant_id, field).await {
+            ctx.ensure_not_cancelled()?;
+            warnings.push(format!(
+                "the application was created, but the answer for custom field `{}` could not be \
+                 written: {err}",
+                field.custom_field
+            ));
+        }
     }
-    upload_files(
+    if let Err(err) = upload_files(
         client,
         config,
         &mut mandator,
@@ -828,7 +838,13 @@ pub async fn create(
         request.attachments,
         &plan.documents,
     )
-    .await?;
+    .await
+    {
+        ctx.ensure_not_cancelled()?;
+        warnings.push(format!(
+            "the application was created, but not every attachment could be uploaded: {err}"
+        ));
+    }
 
     // Read back what eRecruiter now has, shaped exactly like a sync would shape it.
     let candidate = read_candidate(client, applicant_id).await?;

@@ -179,3 +179,10 @@
 //!     application's `remote_data` and the stages' `index` and `status`. Hiding real data would
 //!     help no one, so they are declared, each with a note that it goes beyond Kombo's
 //!     eRecruiter coverage.
+//!
+//! 29. **Partial success of create actions.** eRecruiter has no transactions: once
+//!     `PUT Application` succeeded, the application exists. Answers written to custom fields
+//!     and uploads that fail afterwards are reported as warnings on a successful action, so the
+//!     caller and atsbridge's store learn about the application (failing would make a retry
+//!     run into "already exists" and leave the application untracked). Cancellation still
+//!     aborts. A new applicant whose application then fails stays in eRecruiter (no delete).

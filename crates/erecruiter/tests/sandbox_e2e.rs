@@ -1438,3 +1438,52 @@ async fn sync_concurrency_is_bounded_by_the_config() {
     assert!(peak >= 2, "the fan-out ran one request at a time");
     handle.shutdown().await.unwrap();
 }
+
+#[tokio::test]
+async fn a_failed_upload_after_the_application_exists_is_a_warning_not_an_error() {
+    let handle = Sandbox::spawn(SandboxConfig::default(), small())
+        .await
+        .unwrap();
+    let (key, mandator) = handle.credentials();
+    // eRecruiter refuses documents of a type the mandator does not know.
+    let connector = ErecruiterConnector::from_json(&json!({
+        "host": handle.base_url(),
+        "mandator_id": mandator,
+        "api_key": key,
+        "default_document_type": "No such type",
+        "requests_per_second": 10000,
+    }))
+    .unwrap();
+    let job = handle
+        .state()
+        .jobs()
+        .into_iter()
+        .find(|j| j.accepts_applications && j.is_published)
+        .unwrap();
+    let mut input = create_input(&job.id.to_string(), "upload.fails@example.org", Vec::new());
+    input.attachments = vec![file("Zeugnis.pdf", AttachmentType::Other, b"%PDF-other")];
+
+    let created = connector
+        .create_application(&Context::new("int-1"), input)
+        .await
+        .expect("the application exists, so the action succeeds");
+    assert!(
+        created
+            .warnings
+            .iter()
+            .any(|w| w.contains("not every attachment could be uploaded")),
+        "{:?}",
+        created.warnings
+    );
+    // The application really is in eRecruiter, and the record says which one.
+    let applications = handle.state().applications();
+    assert!(
+        applications
+            .iter()
+            .any(|a| a.id.to_string() == created.application.remote_id),
+        "the created application is returned for tracking"
+    );
+    let applicant: i32 = created.candidate.remote_id.parse().unwrap();
+    assert!(handle.state().documents(applicant).is_empty());
+    handle.shutdown().await.unwrap();
+}
