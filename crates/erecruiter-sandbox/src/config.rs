@@ -43,6 +43,10 @@ pub struct SandboxConfig {
     pub fault_seed: u64,
     /// How many request records the request log keeps (oldest dropped first).
     pub request_log_limit: usize,
+    /// When set, the sandbox clock starts at this instant and moves only with
+    /// [`crate::Sandbox::advance_clock`], so token expiries and write timestamps are the same
+    /// on every run (reproducible fixture recordings).
+    pub frozen_clock: Option<chrono::DateTime<chrono::Utc>>,
 }
 
 /// The default API key of a sandbox. Public on purpose: it unlocks nothing but the sandbox.
@@ -62,6 +66,7 @@ impl Default for SandboxConfig {
             rate_limit: None,
             fault_seed: 7,
             request_log_limit: 100_000,
+            frozen_clock: None,
         }
     }
 }
@@ -78,6 +83,7 @@ impl fmt::Debug for SandboxConfig {
             .field("rate_limit", &self.rate_limit)
             .field("fault_seed", &self.fault_seed)
             .field("request_log_limit", &self.request_log_limit)
+            .field("frozen_clock", &self.frozen_clock)
             .finish()
     }
 }

@@ -57,6 +57,7 @@ pub(crate) struct Inner {
     faults: Faults,
     pub(crate) stats: RequestStats,
     clock_offset: Mutex<ChronoDuration>,
+    frozen_clock: Option<DateTime<Utc>>,
     tokens: Mutex<HashMap<String, DateTime<Utc>>>,
     issued_tokens: AtomicU64,
 }
@@ -90,6 +91,7 @@ impl Sandbox {
                 faults: Faults::new(&config),
                 stats: RequestStats::new(config.request_log_limit),
                 clock_offset: Mutex::new(ChronoDuration::zero()),
+                frozen_clock: config.frozen_clock,
                 tokens: Mutex::new(HashMap::new()),
                 issued_tokens: AtomicU64::new(0),
             }),
@@ -247,7 +249,9 @@ impl Sandbox {
 
     fn now(&self) -> DateTime<Utc> {
         let offset = *lock(&self.inner.clock_offset);
-        Utc::now()
+        self.inner
+            .frozen_clock
+            .unwrap_or_else(Utc::now)
             .checked_add_signed(offset)
             .unwrap_or(DateTime::<Utc>::MAX_UTC)
     }

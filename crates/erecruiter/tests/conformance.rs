@@ -93,7 +93,14 @@ fn build(config: &Value) -> Result<Arc<dyn Connector>, ConnectorError> {
 
 async fn sandbox() -> (SandboxHandle, Value) {
     let handle = Sandbox::spawn(
-        SandboxConfig::default(),
+        // A frozen sandbox clock keeps token expiries and write timestamps identical across
+        // re-recordings, so a regeneration's diff shows only real changes. The token lifetime
+        // reaches past today: the connector judges expiry by the real clock.
+        SandboxConfig {
+            frozen_clock: Some(CLOCK.parse().unwrap()),
+            token_lifetime: std::time::Duration::from_secs(100 * 365 * 24 * 3600),
+            ..SandboxConfig::default()
+        },
         SandboxSeed {
             jobs: 6,
             candidates: 14,
