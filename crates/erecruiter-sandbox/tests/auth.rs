@@ -177,3 +177,36 @@ async fn revoked_tokens_are_refused() {
         StatusCode::UNAUTHORIZED
     );
 }
+
+async fn exchange(api: &Api) -> serde_json::Value {
+    let (key, mandator) = api.handle.credentials();
+    let body = json!({"Key": key, "MandatorId": mandator, "ClientInfo": "t"});
+    api.raw(Method::POST, "/Api", Some(body), None).await.json()
+}
+
+#[tokio::test]
+async fn a_frozen_clock_makes_token_expiries_reproducible() {
+    let frozen = "2025-06-02T12:00:00Z".parse().unwrap();
+    let config = SandboxConfig {
+        frozen_clock: Some(frozen),
+        token_lifetime: Duration::from_secs(3600),
+        ..SandboxConfig::default()
+    };
+    let first = Api::start_with(config.clone(), SMALL_SEED).await;
+    let second = Api::start_with(config, SMALL_SEED).await;
+    let a = exchange(&first).await;
+    tokio::time::sleep(Duration::from_millis(20)).await;
+    let b = exchange(&second).await;
+    // Vienna summer time: one hour after the frozen instant, written with its offset.
+    assert_eq!(a["Expires"], "2025-06-02T15:00:00+02:00");
+    assert_eq!(
+        a["Expires"], b["Expires"],
+        "independent of when the exchange happens"
+    );
+    // The clock still moves when a test advances it.
+    first.handle.advance_clock(Duration::from_secs(60));
+    assert_eq!(
+        exchange(&first).await["Expires"],
+        "2025-06-02T15:01:00+02:00"
+    );
+}
