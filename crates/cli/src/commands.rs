@@ -52,7 +52,7 @@ pub struct AddIntegrationArgs {
 async fn open(flags: &ConfigFlags) -> anyhow::Result<(Settings, Arc<dyn Store>)> {
     let settings = Settings::load(flags, None)?;
     let key = settings.require_secret_key()?;
-    let store = runtime::open_store(&settings.database, key).await?;
+    let store = runtime::open_store(&settings.database, key)?;
     Ok((settings, store))
 }
 
@@ -77,7 +77,8 @@ async fn find_integration(store: &dyn Store, id: &str) -> anyhow::Result<Integra
 /// `atsbridge serve`.
 pub async fn serve(flags: &ConfigFlags, listen: Option<SocketAddr>) -> anyhow::Result<()> {
     let settings = Settings::load(flags, listen)?;
-    let store = runtime::open_store(&settings.database, settings.require_secret_key()?).await?;
+    let store = runtime::open_store(&settings.database, settings.require_secret_key()?)?;
+    runtime::close_interrupted_runs(store.as_ref()).await?;
     let listener = tokio::net::TcpListener::bind(settings.listen)
         .await
         .with_context(|| format!("cannot listen on {}", settings.listen))?;

@@ -37,15 +37,21 @@ pub fn registry() -> anyhow::Result<ConnectorRegistry> {
     Ok(registry)
 }
 
-/// Opens (creating and migrating if needed) the SQLite store, and records runs that a previous
-/// process left unfinished (it was killed mid-sync) as failed.
-pub async fn open_store(path: &std::path::Path, key: SecretKey) -> anyhow::Result<Arc<dyn Store>> {
+/// Opens (creating and migrating if needed) the SQLite store.
+pub fn open_store(path: &std::path::Path, key: SecretKey) -> anyhow::Result<Arc<dyn Store>> {
     if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
         std::fs::create_dir_all(parent)
             .with_context(|| format!("cannot create directory {}", parent.display()))?;
     }
     let store = SqliteStore::open(path, key)
         .with_context(|| format!("cannot open the database {}", path.display()))?;
+    Ok(Arc::new(store))
+}
+
+/// Records runs that an earlier server process left queued or running (it was killed) as
+/// failed. Only the process that owns the scheduler may do this: a short-lived command such as
+/// `integrations list` running beside `serve` would otherwise close the server's live runs.
+pub async fn close_interrupted_runs(store: &dyn Store) -> anyhow::Result<()> {
     let interrupted = store
         .fail_interrupted_runs(Timestamp::from(chrono::Utc::now()))
         .await
@@ -56,7 +62,7 @@ pub async fn open_store(path: &std::path::Path, key: SecretKey) -> anyhow::Resul
             "marked sync runs left unfinished by an earlier process as failed"
         );
     }
-    Ok(Arc::new(store))
+    Ok(())
 }
 
 /// Runs one sync of `integration` in the foreground with a progress spinner.

@@ -216,3 +216,49 @@ async fn integrations_sync_and_check_against_the_sandbox() {
     assert!(text(&out).1.contains("no integration"), "{}", text(&out).1);
     sandbox.shutdown().await.unwrap();
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_command_beside_a_running_server_leaves_its_runs_alone() {
+    use atsbridge_schema::Timestamp;
+    use atsbridge_store::{
+        IntegrationSettings, NewIntegration, SecretKey, SqliteStore, Store, SyncMode,
+    };
+
+    let dir = tempfile::tempdir().unwrap();
+    let key = secret_key(dir.path());
+    let store = SqliteStore::open(
+        dir.path().join("test.db"),
+        SecretKey::from_base64(&key).unwrap(),
+    )
+    .unwrap();
+    let env = store.create_environment("prod").await.unwrap();
+    let integration = store
+        .create_integration(NewIntegration {
+            environment_id: env.id.clone(),
+            tool: "erecruiter".into(),
+            remote_label: None,
+            credentials: serde_json::json!({}),
+            settings: IntegrationSettings::default(),
+        })
+        .await
+        .unwrap();
+    // A server's sync in progress.
+    let now = Timestamp::from(chrono::Utc::now());
+    store
+        .start_run(&integration.id, SyncMode::Full, now)
+        .await
+        .unwrap();
+
+    let path = dir.path().to_path_buf();
+    let out =
+        tokio::task::spawn_blocking(move || atsbridge(&path, &key, &["integrations", "list"]))
+            .await
+            .unwrap();
+    assert!(out.status.success(), "{}", text(&out).1);
+    let runs = store.last_runs(&integration.id, 1).await.unwrap();
+    assert_eq!(
+        runs[0].status.as_str(),
+        "running",
+        "a side command closed a live run"
+    );
+}
