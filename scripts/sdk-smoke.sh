@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
-# Starts `atsbridge demo` on a free loopback port and drives it with Kombo's Python SDK.
-# Installs the SDK into target/sdk-venv on first use (PyPI `kombo` 1.4.0).
+# Starts `atsbridge demo` on a free loopback port and drives the same instance with Kombo's
+# official SDKs: Python first, then TypeScript.
+# Installs the Python SDK into target/sdk-venv on first use (PyPI `kombo` 1.4.0), and the
+# TypeScript SDK from scripts/ts-sdk/package-lock.json (npm `@kombo-api/sdk` 1.1.3) with `npm ci`
+# into scripts/ts-sdk/node_modules when that install is missing or older than the pinned files.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -8,6 +11,15 @@ venv=target/sdk-venv
 if [ ! -x "$venv/bin/python" ]; then
   python3 -m venv "$venv"
   "$venv/bin/pip" install --quiet --disable-pip-version-check "kombo==1.4.0"
+fi
+
+ts_sdk=scripts/ts-sdk
+command -v node >/dev/null || { echo "node (20 or newer) is needed for the TypeScript SDK"; exit 1; }
+# npm ci writes node_modules/.package-lock.json; reinstall when the pinned files changed since.
+installed="$ts_sdk/node_modules/.package-lock.json"
+if [ ! -f "$installed" ] || [ "$ts_sdk/package-lock.json" -nt "$installed" ] \
+  || [ "$ts_sdk/package.json" -nt "$installed" ]; then
+  npm ci --prefix "$ts_sdk" --no-audit --no-fund --no-update-notifier --loglevel=error
 fi
 
 cargo build --quiet -p atsbridge
@@ -25,4 +37,7 @@ for _ in $(seq 1 300); do
 done
 [ -s "$work/info.json" ] || { cat "$work/demo.log"; echo "demo did not come up"; exit 1; }
 
+echo "--- Kombo Python SDK (kombo 1.4.0)"
 "$venv/bin/python" scripts/sdk_smoke.py "$work/info.json"
+echo "--- Kombo TypeScript SDK (@kombo-api/sdk 1.1.3)"
+node scripts/sdk_smoke_ts.mjs "$work/info.json"
