@@ -10,8 +10,9 @@ use atsbridge_connector::{Context, ModelAccess, render_coverage_markdown};
 use atsbridge_server::ServerConfig;
 use atsbridge_store::{
     Environment, EnvironmentId, Integration, IntegrationId, IntegrationSettings, NewIntegration,
-    Store, SyncMode,
+    RunStatus, Store, SyncMode,
 };
+use atsbridge_sync::SyncError;
 use comfy_table::{Table, presets::UTF8_FULL_CONDENSED};
 use tokio_util::sync::CancellationToken;
 
@@ -111,9 +112,40 @@ pub async fn sync(flags: &ConfigFlags, integration: &str, delta: bool) -> anyhow
         SyncMode::Full
     };
     let summary =
-        runtime::sync_with_progress(store, &runtime::registry()?, &integration, mode, true).await?;
+        runtime::sync_with_progress(store, &runtime::registry()?, &integration, mode, true)
+            .await
+            .map_err(explain_run_in_progress)?;
     println!("{}", runtime::summary_table(&summary));
     Ok(())
+}
+
+/// Rewrites the store's refusal to start a second run of an integration into a message that
+/// names the other run and says how a stale one gets closed; other errors pass unchanged.
+fn explain_run_in_progress(error: anyhow::Error) -> anyhow::Error {
+    match error.downcast_ref::<SyncError>() {
+        Some(SyncError::RunInProgress {
+            integration_id,
+            run_id,
+            status,
+            since,
+            ..
+        }) => {
+            let when = if *status == RunStatus::Queued {
+                "queued"
+            } else {
+                "started"
+            };
+            anyhow!(
+                "cannot sync {integration_id}: sync run {run_id} of this integration is already \
+                 {status} ({when} {since}), by `atsbridge serve` or another `atsbridge sync`; only \
+                 one run per integration may be in progress. Wait for it to finish. If the \
+                 process running it was killed, the run stays recorded as {status} until \
+                 `atsbridge serve` starts, which closes such interrupted runs as failed.",
+                status = status.as_str()
+            )
+        }
+        _ => error,
+    }
 }
 
 /// `atsbridge check`.

@@ -262,3 +262,70 @@ async fn a_command_beside_a_running_server_leaves_its_runs_alone() {
         "a side command closed a live run"
     );
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn sync_beside_a_live_run_of_the_integration_refuses_and_names_it() {
+    use atsbridge_schema::Timestamp;
+    use atsbridge_store::{
+        IntegrationSettings, NewIntegration, SecretKey, SqliteStore, Store, SyncMode,
+    };
+
+    let dir = tempfile::tempdir().unwrap();
+    let key = secret_key(dir.path());
+    let store = SqliteStore::open(
+        dir.path().join("test.db"),
+        SecretKey::from_base64(&key).unwrap(),
+    )
+    .unwrap();
+    let env = store.create_environment("prod").await.unwrap();
+    // Well-formed credentials, so the command gets as far as recording its run; the provider
+    // address is never contacted because the run is refused first.
+    let integration = store
+        .create_integration(NewIntegration {
+            environment_id: env.id.clone(),
+            tool: "erecruiter".into(),
+            remote_label: None,
+            credentials: serde_json::json!({
+                "host": "http://127.0.0.1:9",
+                "mandator_id": "1",
+                "api_key": "unused-test-key",
+            }),
+            settings: IntegrationSettings::default(),
+        })
+        .await
+        .unwrap();
+    // A server's sync in progress.
+    let since = Timestamp::from(chrono::Utc::now());
+    let live = store
+        .start_run(&integration.id, SyncMode::Delta, since)
+        .await
+        .unwrap();
+
+    let path = dir.path().to_path_buf();
+    let id = integration.id.to_string();
+    let out = tokio::task::spawn_blocking(move || {
+        atsbridge(&path, &key, &["sync", "--integration", &id])
+    })
+    .await
+    .unwrap();
+    assert!(!out.status.success());
+    let stderr = text(&out).1;
+    for expected in [
+        format!("sync run {live} of this integration is already running"),
+        format!("started {since}"),
+        "`atsbridge serve` starts".to_owned(),
+    ] {
+        assert!(
+            stderr.contains(&expected),
+            "missing `{expected}` in: {stderr}"
+        );
+    }
+    // The live run is untouched and no second run was recorded.
+    let runs = store.last_runs(&integration.id, 10).await.unwrap();
+    assert_eq!(
+        runs.iter()
+            .map(|r| (r.id, r.status.as_str()))
+            .collect::<Vec<_>>(),
+        vec![(live, "running")]
+    );
+}

@@ -1,5 +1,9 @@
 //! The store's error type.
 
+use atsbridge_schema::Timestamp;
+
+use crate::model::{RunId, RunStatus, SyncMode};
+
 /// Everything that can go wrong in a [`Store`](crate::Store) call.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
@@ -58,6 +62,24 @@ pub enum StoreError {
         run_id: i64,
         /// Its current status (`running`, `succeeded`, ...).
         status: String,
+    },
+    /// The integration already has a run queued or running (possibly in another process on
+    /// the same database), so no second one is recorded: runs of one integration never
+    /// overlap.
+    #[error(
+        "sync run {run_id} of this integration is already {} (since {since}); \
+         only one run per integration may be queued or running at a time",
+        .status.as_str()
+    )]
+    RunInProgress {
+        /// The run that is queued or running.
+        run_id: RunId,
+        /// `Queued` or `Running`.
+        status: RunStatus,
+        /// The mode that run was recorded with.
+        mode: SyncMode,
+        /// When it started (when it was queued, while it is still queued).
+        since: Timestamp,
     },
     /// The API key secret is already registered for another environment.
     #[error("this API key is already registered for another environment")]

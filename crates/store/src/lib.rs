@@ -233,6 +233,10 @@ pub trait Store: Send + Sync {
     // ---- sync runs and state ----
 
     /// Records the start of a run.
+    ///
+    /// Fails with [`StoreError::RunInProgress`] when the integration already has a run
+    /// `queued` or `running`; the check and the insert are one atomic step, also against
+    /// other processes using the same database.
     async fn start_run(
         &self,
         integration_id: &IntegrationId,
@@ -241,7 +245,8 @@ pub trait Store: Send + Sync {
     ) -> StoreResult<RunId>;
 
     /// Records a run that will start later (status `queued`), so its id can be handed out
-    /// before it starts. Until it starts, its `started_at` is `queued_at`.
+    /// before it starts. Until it starts, its `started_at` is `queued_at`. Fails with
+    /// [`StoreError::RunInProgress`] like [`Store::start_run`].
     async fn queue_run(
         &self,
         integration_id: &IntegrationId,

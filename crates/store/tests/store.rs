@@ -67,6 +67,23 @@ fn write(integration: &Integration, model: Model, remote_id: &str, doc: Value) -
     }
 }
 
+/// Closes a run, so the integration may record the next one.
+async fn finish(store: &SqliteStore, run: RunId, status: RunStatus, finished_at: Timestamp) {
+    store
+        .finish_run(
+            run,
+            RunOutcome {
+                status,
+                finished_at,
+                counts: BTreeMap::new(),
+                requests: None,
+                error: None,
+            },
+        )
+        .await
+        .unwrap();
+}
+
 fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
@@ -338,6 +355,8 @@ async fn apply_batch_moves_changed_at_only_on_real_changes() {
     assert_eq!(first[0].id, v1.id);
     let seq = first[0].seq;
 
+    finish(store, run1, RunStatus::Succeeded, at(1)).await;
+
     // Identical content: nothing changes but the "seen" mark.
     let run2 = store.start_run(&i.id, SyncMode::Full, at(2)).await.unwrap();
     let result = store
@@ -393,6 +412,8 @@ async fn apply_batch_moves_changed_at_only_on_real_changes() {
             .is_empty()
     );
 
+    finish(store, run2, RunStatus::Succeeded, at(6)).await;
+
     // Reappearing with identical content is an undeletion and a change; the id is kept.
     let run3 = store.start_run(&i.id, SyncMode::Full, at(7)).await.unwrap();
     let result = store
@@ -424,6 +445,7 @@ async fn records_written_outside_the_run_after_it_started_are_not_deleted() {
         )
         .await
         .unwrap();
+    finish(store, old_run, RunStatus::Succeeded, at(2)).await;
     let run = store
         .start_run(&i.id, SyncMode::Full, at(10))
         .await
@@ -869,13 +891,19 @@ async fn queued_runs_start_once_and_are_closed_after_a_restart() {
         "{not_final}"
     );
 
-    // A process that dies leaves one run running and one queued: both are closed on restart.
-    let waiting = store.queue_run(&i.id, SyncMode::Full, at(8)).await.unwrap();
+    // A process that dies leaves one run running (of `i`) and one queued (of another
+    // integration): both are closed on restart.
+    let other = integration(store, &i.environment_id).await;
+    let waiting = store
+        .queue_run(&other.id, SyncMode::Full, at(8))
+        .await
+        .unwrap();
     assert!(waiting > queued);
     drop(f.store);
     let reopened = SqliteStore::open(&f.path, f.key.clone()).unwrap();
     assert_eq!(reopened.fail_interrupted_runs(at(9)).await.unwrap(), 2);
-    let runs = reopened.last_runs(&i.id, 10).await.unwrap();
+    let mut runs = reopened.last_runs(&other.id, 10).await.unwrap();
+    runs.extend(reopened.last_runs(&i.id, 10).await.unwrap());
     assert_eq!(
         runs.iter().map(|r| (r.id, r.status)).collect::<Vec<_>>(),
         vec![(waiting, RunStatus::Failed), (queued, RunStatus::Failed)]
@@ -897,6 +925,122 @@ async fn queued_runs_start_once_and_are_closed_after_a_restart() {
         StoreError::RunNotQueued { .. }
     ));
     assert_eq!(reopened.fail_interrupted_runs(at(11)).await.unwrap(), 0);
+}
+
+#[tokio::test]
+async fn an_integration_has_at_most_one_run_queued_or_running() {
+    let f = fixture();
+    let i = env_and_integration(&f.store).await;
+    let store = &f.store;
+    let other = integration(store, &i.environment_id).await;
+
+    // While a run is running, neither a second start nor a queued run is recorded.
+    let running = store
+        .start_run(&i.id, SyncMode::Delta, at(0))
+        .await
+        .unwrap();
+    for refused in [
+        store.start_run(&i.id, SyncMode::Full, at(1)).await,
+        store.queue_run(&i.id, SyncMode::Full, at(1)).await,
+    ] {
+        let error = refused.unwrap_err();
+        assert!(
+            matches!(
+                &error,
+                StoreError::RunInProgress { run_id, status: RunStatus::Running, mode: SyncMode::Delta, since }
+                    if *run_id == running && *since == at(0)
+            ),
+            "{error}"
+        );
+        let message = error.to_string();
+        assert!(
+            message.contains(&format!("sync run {running} "))
+                && message.contains("running")
+                && message.contains(&at(0).to_string()),
+            "{message}"
+        );
+    }
+    assert_eq!(store.last_runs(&i.id, 10).await.unwrap().len(), 1);
+    // Other integrations are not held up.
+    let elsewhere = store
+        .queue_run(&other.id, SyncMode::Full, at(1))
+        .await
+        .unwrap();
+
+    // Finished: the next run may be queued; while it is queued, nothing else is recorded,
+    // but the queued run itself starts.
+    finish(store, running, RunStatus::Failed, at(2)).await;
+    let queued = store.queue_run(&i.id, SyncMode::Full, at(3)).await.unwrap();
+    for refused in [
+        store.start_run(&i.id, SyncMode::Full, at(4)).await,
+        store.queue_run(&i.id, SyncMode::Delta, at(4)).await,
+    ] {
+        assert!(
+            matches!(
+                refused,
+                Err(StoreError::RunInProgress { run_id, status: RunStatus::Queued, since, .. })
+                    if run_id == queued && since == at(3)
+            ),
+            "{refused:?}"
+        );
+    }
+    store
+        .start_queued_run(queued, SyncMode::Full, at(5))
+        .await
+        .unwrap();
+    assert!(matches!(
+        store.queue_run(&i.id, SyncMode::Full, at(6)).await,
+        Err(StoreError::RunInProgress { run_id, status: RunStatus::Running, since, .. })
+            if run_id == queued && since == at(5)
+    ));
+    finish(store, queued, RunStatus::Succeeded, at(7)).await;
+    let next = store
+        .start_run(&i.id, SyncMode::Delta, at(8))
+        .await
+        .unwrap();
+    assert!(next > elsewhere);
+
+    // The check holds across connections to the same file (another process): a second
+    // store opened on it sees the running run and refuses too.
+    let second = SqliteStore::open(&f.path, f.key.clone()).unwrap();
+    assert!(matches!(
+        second.start_run(&i.id, SyncMode::Full, at(9)).await,
+        Err(StoreError::RunInProgress { run_id, .. }) if run_id == next
+    ));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn racing_starts_from_two_processes_record_one_run() {
+    let f = fixture();
+    let i = env_and_integration(&f.store).await;
+    // Two stores on one file stand for two processes: each has its own writer connection.
+    let stores = [
+        f.store.clone(),
+        SqliteStore::open(&f.path, f.key.clone()).unwrap(),
+    ];
+    let mut attempts = tokio::task::JoinSet::new();
+    for n in 0..8 {
+        let store = stores[n % 2].clone();
+        let id = i.id.clone();
+        attempts.spawn(async move {
+            if n % 3 == 0 {
+                store.queue_run(&id, SyncMode::Full, at(0)).await
+            } else {
+                store.start_run(&id, SyncMode::Full, at(0)).await
+            }
+        });
+    }
+    let (mut recorded, mut refused) = (Vec::new(), 0);
+    while let Some(result) = attempts.join_next().await {
+        match result.unwrap() {
+            Ok(run) => recorded.push(run),
+            Err(StoreError::RunInProgress { .. }) => refused += 1,
+            Err(other) => panic!("unexpected error: {other}"),
+        }
+    }
+    assert_eq!((recorded.len(), refused), (1, 7));
+    let runs = f.store.last_runs(&i.id, 10).await.unwrap();
+    assert_eq!(runs.iter().map(|r| r.id).collect::<Vec<_>>(), recorded);
 }
 
 #[tokio::test]

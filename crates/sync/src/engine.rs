@@ -383,11 +383,13 @@ impl SyncEngine {
             atsbridge_connector::SyncMode::Delta => SyncMode::Delta,
         };
         let run_id = match record {
-            RunRecord::New => {
-                self.store
-                    .start_run(&integration.id, mode, self.now())
-                    .await?
-            }
+            // Refused when the store holds a queued or running run of the integration,
+            // which may belong to another process on the same database.
+            RunRecord::New => self
+                .store
+                .start_run(&integration.id, mode, self.now())
+                .await
+                .map_err(|error| SyncError::from_store(&integration.id, error))?,
             RunRecord::Queued(run_id) => {
                 match self.store.start_queued_run(run_id, mode, self.now()).await {
                     Ok(()) => run_id,

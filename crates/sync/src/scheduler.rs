@@ -3,7 +3,9 @@
 //!
 //! Every run the scheduler starts is recorded as `queued` first, so its id is known before it
 //! runs: force-sync hands that id out, and a second request while a run is queued or running
-//! gets the same id back.
+//! gets the same id back. The store refuses to record a run while another of the integration
+//! is queued or running, also one of another process (e.g. `atsbridge sync`): force-sync then
+//! answers with that run's id, and a timer's run is skipped until the next interval.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, PoisonError};
@@ -232,7 +234,8 @@ impl Scheduler {
     /// Asks for a run now and returns its id.
     ///
     /// When a run of the integration is queued or running already, the request is folded
-    /// into it and its id is returned ([`ForceSyncOutcome::AlreadyQueued`]). Otherwise a run
+    /// into it and its id is returned ([`ForceSyncOutcome::AlreadyQueued`]); the same holds
+    /// for a run the store holds from another process on the same database. Otherwise a run
     /// is recorded as `queued` in the store in the mode it will really use, and the
     /// integration's loop starts it next. Fails with [`SyncError::UnknownIntegration`] when
     /// no loop runs for the integration.
@@ -266,9 +269,25 @@ impl Scheduler {
             .ok_or_else(|| SyncError::UnknownIntegration(integration_id.clone()))?;
         let coverage = self.connectors.coverage(&integration).await?;
         let mode = effective_mode(&coverage, mode);
-        let run_id = store
+        let run_id = match store
             .queue_run(integration_id, mode, self.engine.now())
-            .await?;
+            .await
+        {
+            Ok(run_id) => run_id,
+            // Another process (e.g. `atsbridge sync`) holds a run: fold into it as well.
+            Err(error) => match SyncError::from_store(integration_id, error) {
+                SyncError::RunInProgress {
+                    run_id,
+                    mode,
+                    status,
+                    ..
+                } => {
+                    tracing::info!(%integration_id, %run_id, status = status.as_str(), "force-sync folded into a run recorded elsewhere");
+                    return Ok(ForceSyncOutcome::AlreadyQueued { run_id, mode });
+                }
+                other => return Err(other),
+            },
+        };
         let run = ActiveRun { run_id, mode };
         match force.try_send(run) {
             Ok(()) => {
@@ -464,7 +483,14 @@ impl IntegrationWorker {
                 TimerRun::Queued(run)
             }
             Err(error) => {
-                tracing::warn!(integration_id = %integration.id, %error, "cannot record sync run; sync skipped");
+                match SyncError::from_store(&integration.id, error) {
+                    error @ SyncError::RunInProgress { .. } => {
+                        tracing::info!(integration_id = %integration.id, %error, "sync skipped: a run recorded elsewhere is in progress");
+                    }
+                    error => {
+                        tracing::warn!(integration_id = %integration.id, %error, "cannot record sync run; sync skipped");
+                    }
+                }
                 TimerRun::Skipped
             }
         }

@@ -17,7 +17,7 @@ use atsbridge_schema::record::{
 };
 use atsbridge_store::{
     Integration, IntegrationSettings, NewIntegration, RecordQuery, RunId, RunStatus, SecretKey,
-    SqliteStore, Store, StoredRecord, SyncMode, SyncRun, TrackedApplication,
+    SqliteStore, Store, StoreError, StoredRecord, SyncMode, SyncRun, TrackedApplication,
 };
 use atsbridge_sync::{
     ActiveRun, ConnectorProvider, EngineConfig, ForceSyncOutcome, Scheduler, SyncEngine, SyncError,
@@ -877,7 +877,7 @@ async fn force_sync_keeps_delta_for_a_delta_capable_connector() {
 }
 
 #[tokio::test]
-async fn a_queued_run_is_reused_or_closed_when_it_cannot_start() {
+async fn a_queued_run_is_reused_and_nothing_is_queued_beside_a_running_one() {
     let h = harness(true).await;
     h.set(|s| s.jobs = vec![job("1", "A")]);
     let id = &h.integration.id;
@@ -911,7 +911,8 @@ async fn a_queued_run_is_reused_or_closed_when_it_cannot_start() {
         1
     );
 
-    // While another run holds the integration, a queued run cannot start: it is closed.
+    // While another run holds the integration, no run can be queued beside it: the store
+    // names the running one.
     let gate = Arc::new(Semaphore::new(0));
     let blocking = Arc::new(FakeConnector {
         gate: Some(gate.clone()),
@@ -936,28 +937,131 @@ async fn a_queued_run_is_reused_or_closed_when_it_cannot_start() {
     while engine.current_run(id).is_none() {
         tokio::task::yield_now().await;
     }
+    let holder = engine.current_run(id).unwrap().run_id;
     let refused = h
         .store
         .queue_run(id, SyncMode::Full, t(1).into())
         .await
-        .unwrap();
-    let error = engine
-        .run_queued(
-            &h.integration,
-            Arc::new(GuardedConnector::new(h.fake.clone())),
-            ActiveRun {
-                run_id: refused,
-                mode: SyncMode::Full,
-            },
-            CancellationToken::new(),
-            None,
-        )
-        .await
         .unwrap_err();
-    assert!(matches!(error, SyncError::AlreadyRunning(_)), "{error}");
-    let closed = h.store.last_runs(id, 1).await.unwrap().remove(0);
-    assert_eq!((closed.id, closed.status), (refused, RunStatus::Failed));
-    assert!(closed.error.unwrap().contains("already running"));
+    assert!(
+        matches!(refused, StoreError::RunInProgress { run_id, status: RunStatus::Running, .. } if run_id == holder),
+        "{refused}"
+    );
     gate.add_permits(1);
     running.await.unwrap().unwrap();
+}
+
+/// Records a finished run the way another process's engine would.
+async fn finish_elsewhere(store: &SqliteStore, run_id: RunId, at: DateTime<Utc>) {
+    store
+        .finish_run(
+            run_id,
+            atsbridge_store::RunOutcome {
+                status: RunStatus::Succeeded,
+                finished_at: at.into(),
+                counts: Default::default(),
+                requests: None,
+                error: None,
+            },
+        )
+        .await
+        .unwrap();
+}
+
+#[tokio::test]
+async fn the_engine_refuses_while_another_process_syncs_the_integration() {
+    let h = harness(true).await;
+    h.set(|s| s.jobs = vec![job("1", "A")]);
+    let id = &h.integration.id;
+    // Another process (sharing the database) started a run: it is only in the store.
+    let elsewhere = h
+        .store
+        .start_run(id, SyncMode::Delta, t(0).into())
+        .await
+        .unwrap();
+    h.clock.set(t(3));
+
+    let error = h.run(SyncMode::Full).await.unwrap_err();
+    match &error {
+        SyncError::RunInProgress {
+            integration_id,
+            run_id,
+            status,
+            mode,
+            since,
+        } => {
+            assert_eq!(
+                (integration_id, *run_id, *status, *mode, *since),
+                (
+                    id,
+                    elsewhere,
+                    RunStatus::Running,
+                    SyncMode::Delta,
+                    t(0).into()
+                )
+            );
+        }
+        other => panic!("expected RunInProgress, got {other:?}"),
+    }
+    let message = error.to_string();
+    assert!(
+        message.contains(&format!("run {elsewhere} is running")),
+        "{message}"
+    );
+    // Nothing ran: the connector was not called, nothing was written or recorded, and the
+    // engine holds nothing afterwards.
+    assert!(modes(&h.fake).is_empty());
+    assert!(h.records(Model::Job).await.is_empty());
+    let runs = h.store.last_runs(id, 10).await.unwrap();
+    assert_eq!(
+        runs.iter().map(|r| (r.id, r.status)).collect::<Vec<_>>(),
+        vec![(elsewhere, RunStatus::Running)]
+    );
+    assert!(!h.engine.is_running(id));
+
+    // Once the other run is over, the engine runs.
+    finish_elsewhere(&h.store, elsewhere, t(4)).await;
+    let summary = h.run(SyncMode::Full).await.unwrap();
+    assert!(summary.run_id > elsewhere);
+    assert_eq!(h.records(Model::Job).await.len(), 1);
+}
+
+#[tokio::test]
+async fn force_sync_while_another_process_syncs_answers_with_that_run() {
+    let h = harness(true).await;
+    let fake = h.fake.clone();
+    // One completed sync, so the loop starts idle (next timers are far away).
+    h.run(SyncMode::Full).await.unwrap();
+    let id = h.integration.id.clone();
+    let elsewhere = h
+        .store
+        .start_run(&id, SyncMode::Delta, t(1).into())
+        .await
+        .unwrap();
+    let engine = Arc::new(h.engine);
+    let scheduler = Scheduler::new(engine.clone(), Arc::new(FakeProvider(fake.clone())));
+    scheduler.start_integration(h.integration.clone());
+
+    for requested in [SyncMode::Full, SyncMode::Delta] {
+        assert_eq!(
+            scheduler.force_sync(&id, requested).await.unwrap(),
+            ForceSyncOutcome::AlreadyQueued {
+                run_id: elsewhere,
+                mode: SyncMode::Delta
+            }
+        );
+    }
+    // No run of ours was recorded or started.
+    assert_eq!(h.store.last_runs(&id, 10).await.unwrap()[0].id, elsewhere);
+    assert_eq!(h.store.last_runs(&id, 10).await.unwrap().len(), 2);
+    assert_eq!(modes(&fake).len(), 1);
+
+    // Once the other process is done, force-sync queues a run of its own again.
+    finish_elsewhere(&h.store, elsewhere, t(2)).await;
+    let next = scheduler.force_sync(&id, SyncMode::Full).await.unwrap();
+    assert!(!next.already_queued(), "{next:?}");
+    assert!(next.run_id() > elsewhere);
+    let run = finished_run(&h.store, &h.integration, next.run_id()).await;
+    assert_eq!(run.status, RunStatus::Succeeded);
+    scheduler.shutdown().await;
 }

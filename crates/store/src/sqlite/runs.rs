@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 
 use atsbridge_schema::Timestamp;
-use rusqlite::{Connection, OptionalExtension, Row, params};
+use rusqlite::{Connection, OptionalExtension, Row, TransactionBehavior, params};
 
 use super::convert::{opt_ts_from_sql, ts_from_sql, ts_to_sql};
 use crate::error::StoreError;
@@ -69,7 +69,7 @@ pub(crate) fn tracked_applications(
 }
 
 pub(crate) fn start_run(
-    conn: &Connection,
+    conn: &mut Connection,
     integration_id: &IntegrationId,
     mode: SyncMode,
     started_at: Timestamp,
@@ -78,7 +78,7 @@ pub(crate) fn start_run(
 }
 
 pub(crate) fn queue_run(
-    conn: &Connection,
+    conn: &mut Connection,
     integration_id: &IntegrationId,
     mode: SyncMode,
     queued_at: Timestamp,
@@ -86,15 +86,24 @@ pub(crate) fn queue_run(
     insert_run(conn, integration_id, mode, RunStatus::Queued, queued_at)
 }
 
+/// Records a new run unless the integration has one queued or running already.
+///
+/// The check and the insert share one `BEGIN IMMEDIATE` transaction: it takes SQLite's write
+/// lock before reading, so two processes on the same file cannot both see "no run" and both
+/// insert one.
 fn insert_run(
-    conn: &Connection,
+    conn: &mut Connection,
     integration_id: &IntegrationId,
     mode: SyncMode,
     status: RunStatus,
     at: Timestamp,
 ) -> Result<RunId, StoreError> {
-    require_integration(conn, integration_id)?;
-    conn.prepare_cached(
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    require_integration(&tx, integration_id)?;
+    if let Some(error) = run_in_progress(&tx, integration_id)? {
+        return Err(error);
+    }
+    tx.prepare_cached(
         "INSERT INTO sync_runs (integration_id, mode, status, started_at) VALUES (?1, ?2, ?3, ?4)",
     )?
     .execute(params![
@@ -103,7 +112,41 @@ fn insert_run(
         status.as_str(),
         ts_to_sql(at)
     ])?;
-    Ok(RunId(conn.last_insert_rowid()))
+    let run_id = RunId(tx.last_insert_rowid());
+    tx.commit()?;
+    Ok(run_id)
+}
+
+/// The integration's run that is queued or running, as the error that refuses a second one.
+fn run_in_progress(
+    conn: &Connection,
+    integration_id: &IntegrationId,
+) -> Result<Option<StoreError>, StoreError> {
+    let found: Option<(i64, String, String, i64)> = conn
+        .prepare_cached(
+            "SELECT id, status, mode, started_at FROM sync_runs
+             WHERE integration_id = ?1 AND status IN (?2, ?3)
+             ORDER BY id LIMIT 1",
+        )?
+        .query_row(
+            params![
+                integration_id.as_str(),
+                RunStatus::Queued.as_str(),
+                RunStatus::Running.as_str()
+            ],
+            |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?)),
+        )
+        .optional()?;
+    found
+        .map(|(id, status, mode, started_at)| {
+            Ok(StoreError::RunInProgress {
+                run_id: RunId(id),
+                status: parse_status(&status)?,
+                mode: parse_mode(&mode)?,
+                since: ts_from_sql(started_at)?,
+            })
+        })
+        .transpose()
 }
 
 /// Moves a queued run to `running`; its `started_at` becomes the real start time, which is
