@@ -48,12 +48,14 @@ pub fn open_store(path: &std::path::Path, key: SecretKey) -> anyhow::Result<Arc<
     Ok(Arc::new(store))
 }
 
-/// Records runs that an earlier server process left queued or running (it was killed) as
-/// failed. Only the process that owns the scheduler may do this: a short-lived command such as
-/// `integrations list` running beside `serve` would otherwise close the server's live runs.
+/// Records runs that a stopped process left queued or running as failed: those whose lease
+/// expired (no heartbeat for `atsbridge_store::RUN_LEASE`). Runs of live processes, such as an
+/// `atsbridge sync` beside `serve`, keep beating and are left alone. Only the process that owns
+/// the scheduler calls this at start; any later run of an integration closes its stale runs
+/// anyway.
 pub async fn close_interrupted_runs(store: &dyn Store) -> anyhow::Result<()> {
     let interrupted = store
-        .fail_interrupted_runs(Timestamp::from(chrono::Utc::now()))
+        .fail_stale_runs(Timestamp::from(chrono::Utc::now()))
         .await
         .context("closing runs interrupted by an earlier stop")?;
     if interrupted > 0 {

@@ -25,6 +25,15 @@ pub use model::{
 };
 pub use sqlite::SqliteStore;
 
+/// How long a queued or running run stays claimed without a heartbeat.
+///
+/// The process that owns a run renews its lease with [`Store::heartbeat_run`] well within
+/// this time (the sync engine beats every 15 seconds). A run whose last heartbeat is older
+/// belongs to a process that was killed or hung: [`Store::start_run`], [`Store::queue_run`]
+/// and [`Store::fail_stale_runs`] close it as failed. Generous on purpose, so a busy machine
+/// never loses a live run.
+pub const RUN_LEASE: std::time::Duration = std::time::Duration::from_secs(120);
+
 /// Result type of every store call.
 pub type StoreResult<T> = Result<T, StoreError>;
 
@@ -235,8 +244,10 @@ pub trait Store: Send + Sync {
     /// Records the start of a run.
     ///
     /// Fails with [`StoreError::RunInProgress`] when the integration already has a run
-    /// `queued` or `running`; the check and the insert are one atomic step, also against
-    /// other processes using the same database.
+    /// `queued` or `running` with a live lease; such runs whose lease expired ([`RUN_LEASE`]
+    /// before `started_at`) are closed as failed instead. The check and the insert are one
+    /// atomic step, also against other processes using the same database. The new run's
+    /// lease starts at `started_at`.
     async fn start_run(
         &self,
         integration_id: &IntegrationId,
@@ -266,9 +277,16 @@ pub trait Store: Send + Sync {
     /// Records the end of a run (a queued run that never started may be closed this way too).
     async fn finish_run(&self, run_id: RunId, outcome: RunOutcome) -> StoreResult<()>;
 
-    /// Marks runs still `running` or `queued` (left over from a process that died) as
-    /// failed; returns how many. Call once at startup, before the scheduler starts.
-    async fn fail_interrupted_runs(&self, now: Timestamp) -> StoreResult<u64>;
+    /// Renews the lease of a `queued` or `running` run (its heartbeat becomes `now`).
+    /// Returns `false` when the run is no longer in progress: it ended, or another process
+    /// closed it because its lease expired, and its owner should stop it. Fails with
+    /// [`StoreError::RunNotFound`] for an unknown run.
+    async fn heartbeat_run(&self, run_id: RunId, now: Timestamp) -> StoreResult<bool>;
+
+    /// Marks runs still `running` or `queued` whose lease expired ([`RUN_LEASE`] before
+    /// `now`; their process stopped) as failed and returns how many. Runs with a live lease,
+    /// also those of other processes, are left alone.
+    async fn fail_stale_runs(&self, now: Timestamp) -> StoreResult<u64>;
 
     /// The `n` most recent runs of an integration, newest first.
     async fn last_runs(&self, integration_id: &IntegrationId, n: u32) -> StoreResult<Vec<SyncRun>>;

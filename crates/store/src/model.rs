@@ -455,6 +455,8 @@ pub struct SyncRun {
     pub started_at: Timestamp,
     /// When it ended, if it has.
     pub finished_at: Option<Timestamp>,
+    /// When the process owning it last renewed its lease (see [`crate::RUN_LEASE`]).
+    pub heartbeat_at: Option<Timestamp>,
     /// Counts per model, keyed by `Model::as_str()`.
     pub counts: BTreeMap<String, ModelCounts>,
     /// Provider requests made, if known.

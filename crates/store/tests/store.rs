@@ -6,8 +6,8 @@ use std::collections::BTreeMap;
 use atsbridge_schema::{KomboId, Model, Timestamp};
 use atsbridge_store::{
     BatchResult, EnvironmentId, Integration, IntegrationSettings, JsonFilter, JsonFilterOp,
-    ModelCounts, NewIntegration, RecordQuery, RecordWrite, RunId, RunOutcome, RunStatus, SecretKey,
-    SqliteStore, Store, StoreError, SyncMode, TrackedApplication, TrackedRestriction,
+    ModelCounts, NewIntegration, RUN_LEASE, RecordQuery, RecordWrite, RunId, RunOutcome, RunStatus,
+    SecretKey, SqliteStore, Store, StoreError, SyncMode, TrackedApplication, TrackedRestriction,
 };
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
@@ -15,6 +15,11 @@ use tempfile::TempDir;
 
 fn at(seconds: i64) -> Timestamp {
     Timestamp::from(chrono::DateTime::from_timestamp(1_700_000_000 + seconds, 0).unwrap())
+}
+
+/// The lease in whole seconds, for [`at`].
+fn lease() -> i64 {
+    i64::try_from(RUN_LEASE.as_secs()).unwrap()
 }
 
 struct Fixture {
@@ -118,7 +123,7 @@ async fn migrations_are_idempotent_and_wal_is_on() {
     let version: i64 = raw
         .query_row("PRAGMA user_version", [], |r| r.get(0))
         .unwrap();
-    assert_eq!(version, 1);
+    assert_eq!(version, 2);
 }
 
 #[tokio::test]
@@ -134,7 +139,7 @@ async fn a_database_from_a_newer_version_is_refused() {
             err,
             StoreError::NewerSchema {
                 found: 99,
-                supported: 1
+                supported: 2
             }
         ),
         "{err}"
@@ -799,7 +804,9 @@ async fn runs_are_recorded_and_state_is_kept() {
         .unwrap();
     assert!(store.has_completed_sync(&i.id).await.unwrap());
     let dangling = store.start_run(&i.id, SyncMode::Full, at(4)).await.unwrap();
-    assert_eq!(store.fail_interrupted_runs(at(5)).await.unwrap(), 1);
+    // Its lease is live a second later; once it expired, the run is closed.
+    assert_eq!(store.fail_stale_runs(at(5)).await.unwrap(), 0);
+    assert_eq!(store.fail_stale_runs(at(5 + lease())).await.unwrap(), 1);
 
     let runs = store.last_runs(&i.id, 10).await.unwrap();
     assert_eq!(
@@ -892,7 +899,7 @@ async fn queued_runs_start_once_and_are_closed_after_a_restart() {
     );
 
     // A process that dies leaves one run running (of `i`) and one queued (of another
-    // integration): both are closed on restart.
+    // integration): both are closed on restart once their leases expired.
     let other = integration(store, &i.environment_id).await;
     let waiting = store
         .queue_run(&other.id, SyncMode::Full, at(8))
@@ -901,22 +908,27 @@ async fn queued_runs_start_once_and_are_closed_after_a_restart() {
     assert!(waiting > queued);
     drop(f.store);
     let reopened = SqliteStore::open(&f.path, f.key.clone()).unwrap();
-    assert_eq!(reopened.fail_interrupted_runs(at(9)).await.unwrap(), 2);
+    assert_eq!(reopened.fail_stale_runs(at(9)).await.unwrap(), 0);
+    let expired = at(9 + lease());
+    assert_eq!(reopened.fail_stale_runs(expired).await.unwrap(), 2);
     let mut runs = reopened.last_runs(&other.id, 10).await.unwrap();
     runs.extend(reopened.last_runs(&i.id, 10).await.unwrap());
     assert_eq!(
         runs.iter().map(|r| (r.id, r.status)).collect::<Vec<_>>(),
         vec![(waiting, RunStatus::Failed), (queued, RunStatus::Failed)]
     );
-    assert!(runs.iter().all(|r| r.finished_at == Some(at(9))));
+    assert!(runs.iter().all(|r| r.finished_at == Some(expired)));
     assert!(
         runs[0]
             .error
             .as_deref()
             .unwrap()
-            .contains("before the queued run started")
+            .contains("lease expired: the process that queued it stopped before it started")
     );
-    assert!(runs[1].error.as_deref().unwrap().contains("in progress"));
+    assert_eq!(
+        runs[1].error.as_deref(),
+        Some("lease expired: the process running it stopped")
+    );
     assert!(matches!(
         reopened
             .start_queued_run(waiting, SyncMode::Full, at(10))
@@ -924,7 +936,196 @@ async fn queued_runs_start_once_and_are_closed_after_a_restart() {
             .unwrap_err(),
         StoreError::RunNotQueued { .. }
     ));
-    assert_eq!(reopened.fail_interrupted_runs(at(11)).await.unwrap(), 0);
+    assert_eq!(reopened.fail_stale_runs(at(11 + lease())).await.unwrap(), 0);
+}
+
+#[tokio::test]
+async fn a_run_whose_lease_expired_is_closed_and_the_next_one_starts() {
+    let f = fixture();
+    let i = env_and_integration(&f.store).await;
+    // Another process (its own connection) holds a run and beats it.
+    let holder = SqliteStore::open(&f.path, f.key.clone()).unwrap();
+    let held = holder
+        .start_run(&i.id, SyncMode::Full, at(0))
+        .await
+        .unwrap();
+    assert_eq!(
+        f.store.last_runs(&i.id, 1).await.unwrap()[0].heartbeat_at,
+        Some(at(0))
+    );
+    assert!(holder.heartbeat_run(held, at(100)).await.unwrap());
+    assert_eq!(
+        f.store.last_runs(&i.id, 1).await.unwrap()[0].heartbeat_at,
+        Some(at(100))
+    );
+
+    // Exactly one lease after the last beat the run is still live: refused.
+    for refused in [
+        f.store
+            .start_run(&i.id, SyncMode::Delta, at(100 + lease()))
+            .await,
+        f.store
+            .queue_run(&i.id, SyncMode::Delta, at(100 + lease()))
+            .await,
+    ] {
+        assert!(
+            matches!(refused, Err(StoreError::RunInProgress { run_id, .. }) if run_id == held),
+            "{refused:?}"
+        );
+    }
+    // One second later its process counts as stopped: the run is closed, the new one starts.
+    let expired = at(101 + lease());
+    let next = f
+        .store
+        .start_run(&i.id, SyncMode::Delta, expired)
+        .await
+        .unwrap();
+    let runs = f.store.last_runs(&i.id, 10).await.unwrap();
+    assert_eq!(
+        runs.iter().map(|r| (r.id, r.status)).collect::<Vec<_>>(),
+        vec![(next, RunStatus::Running), (held, RunStatus::Failed)]
+    );
+    assert_eq!(runs[1].finished_at, Some(expired));
+    assert_eq!(
+        runs[1].error.as_deref(),
+        Some("lease expired: the process running it stopped")
+    );
+    assert_eq!(runs[0].heartbeat_at, Some(expired));
+    // The stopped process learns that it lost the run when it beats again.
+    assert!(!holder.heartbeat_run(held, expired).await.unwrap());
+    assert!(matches!(
+        holder.heartbeat_run(RunId(next.0 + 100), expired).await,
+        Err(StoreError::RunNotFound(_))
+    ));
+
+    // A queued run whose owner stopped gives way to a queued one the same way.
+    finish(&f.store, next, RunStatus::Succeeded, at(200)).await;
+    let queued = holder
+        .queue_run(&i.id, SyncMode::Full, at(300))
+        .await
+        .unwrap();
+    assert!(holder.heartbeat_run(queued, at(310)).await.unwrap());
+    assert!(matches!(
+        f.store.queue_run(&i.id, SyncMode::Full, at(310 + lease())).await,
+        Err(StoreError::RunInProgress { run_id, status: RunStatus::Queued, .. }) if run_id == queued
+    ));
+    let replacement = f
+        .store
+        .queue_run(&i.id, SyncMode::Full, at(311 + lease()))
+        .await
+        .unwrap();
+    let runs = f.store.last_runs(&i.id, 2).await.unwrap();
+    assert_eq!(
+        runs.iter().map(|r| (r.id, r.status)).collect::<Vec<_>>(),
+        vec![
+            (replacement, RunStatus::Queued),
+            (queued, RunStatus::Failed)
+        ]
+    );
+    // Starting a queued run renews its lease.
+    f.store
+        .start_queued_run(replacement, SyncMode::Full, at(400))
+        .await
+        .unwrap();
+    assert_eq!(
+        f.store.last_runs(&i.id, 1).await.unwrap()[0].heartbeat_at,
+        Some(at(400))
+    );
+}
+
+#[tokio::test]
+async fn closing_stale_runs_leaves_a_live_run_of_another_process_alone() {
+    let f = fixture();
+    let i = env_and_integration(&f.store).await;
+    let other = integration(&f.store, &i.environment_id).await;
+    // `atsbridge sync` in another process started long ago and keeps beating.
+    let live_process = SqliteStore::open(&f.path, f.key.clone()).unwrap();
+    let live = live_process
+        .start_run(&i.id, SyncMode::Full, at(0))
+        .await
+        .unwrap();
+    assert!(live_process.heartbeat_run(live, at(1000)).await.unwrap());
+    // A process that died left a run of the other integration.
+    let dead = f
+        .store
+        .start_run(&other.id, SyncMode::Full, at(500))
+        .await
+        .unwrap();
+
+    // A server starting now closes only the dead one.
+    assert_eq!(f.store.fail_stale_runs(at(1010)).await.unwrap(), 1);
+    let live_run = f.store.last_runs(&i.id, 1).await.unwrap().remove(0);
+    assert_eq!(
+        (live_run.id, live_run.status, live_run.finished_at),
+        (live, RunStatus::Running, None)
+    );
+    let dead_run = f.store.last_runs(&other.id, 1).await.unwrap().remove(0);
+    assert_eq!((dead_run.id, dead_run.status), (dead, RunStatus::Failed));
+    assert!(live_process.heartbeat_run(live, at(1020)).await.unwrap());
+}
+
+#[tokio::test]
+async fn the_lease_migration_upgrades_a_database_of_the_first_schema() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("old.db");
+    {
+        // A database as the first release left it: migration 0001 only, with a run that a
+        // killed process left running and one that finished.
+        let raw = rusqlite::Connection::open(&path).unwrap();
+        raw.execute_batch(include_str!("../migrations/0001_initial.sql"))
+            .unwrap();
+        raw.pragma_update(None, "user_version", 1).unwrap();
+        let micros = |seconds: i64| at(seconds).as_datetime().timestamp_micros();
+        raw.execute_batch(&format!(
+            "INSERT INTO environments (id, name, created_at) VALUES ('env', 'Old', 0);
+             INSERT INTO integrations (id, environment_id, tool, credentials, settings, created_at)
+                 VALUES ('erecruiter:old', 'env', 'erecruiter', x'00', '{{}}', 0);
+             INSERT INTO sync_runs (integration_id, mode, status, started_at, finished_at)
+                 VALUES ('erecruiter:old', 'full', 'succeeded', {}, {});
+             INSERT INTO sync_runs (integration_id, mode, status, started_at)
+                 VALUES ('erecruiter:old', 'delta', 'running', {});",
+            micros(0),
+            micros(10),
+            micros(20)
+        ))
+        .unwrap();
+    }
+    let store = SqliteStore::open(&path, SecretKey::generate()).unwrap();
+    let raw = rusqlite::Connection::open(&path).unwrap();
+    let version: i64 = raw
+        .query_row("PRAGMA user_version", [], |row| row.get(0))
+        .unwrap();
+    assert_eq!(version, 2);
+    let has_heartbeat: bool = raw
+        .query_row(
+            "SELECT EXISTS (SELECT 1 FROM pragma_table_info('sync_runs')
+                            WHERE name = 'heartbeat_at' AND type = 'INTEGER')",
+            [],
+            |row| row.get(0),
+        )
+        .unwrap();
+    assert!(has_heartbeat);
+
+    // Old runs count as last beaten when they last changed, so the lease applies to them.
+    let id = atsbridge_store::IntegrationId::new("erecruiter:old");
+    let runs = store.last_runs(&id, 10).await.unwrap();
+    assert_eq!(
+        runs.iter()
+            .map(|r| (r.status, r.heartbeat_at))
+            .collect::<Vec<_>>(),
+        vec![
+            (RunStatus::Running, Some(at(20))),
+            (RunStatus::Succeeded, Some(at(10)))
+        ]
+    );
+    assert!(matches!(
+        store.start_run(&id, SyncMode::Full, at(20 + lease())).await,
+        Err(StoreError::RunInProgress { .. })
+    ));
+    store
+        .start_run(&id, SyncMode::Full, at(21 + lease()))
+        .await
+        .unwrap();
 }
 
 #[tokio::test]

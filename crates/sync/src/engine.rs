@@ -1,6 +1,7 @@
 //! [`SyncEngine`]: runs one connector sync against the store.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
@@ -13,6 +14,8 @@ use atsbridge_store::{
     SyncMode,
 };
 use tokio::sync::mpsc::UnboundedSender;
+use tokio::task::JoinHandle;
+use tokio::time::MissedTickBehavior;
 use tokio_util::sync::CancellationToken;
 use tracing::Instrument as _;
 
@@ -29,6 +32,9 @@ pub struct EngineConfig {
     /// Longest time pushed records wait in the buffer before they are written (so a slow
     /// fan-out connector's records become visible during the run).
     pub flush_interval: Duration,
+    /// How often a run in progress renews its lease in the store
+    /// ([`Store::heartbeat_run`]); must stay well below [`atsbridge_store::RUN_LEASE`].
+    pub heartbeat_interval: Duration,
 }
 
 impl Default for EngineConfig {
@@ -36,6 +42,7 @@ impl Default for EngineConfig {
         Self {
             batch_size: 500,
             flush_interval: Duration::from_secs(2),
+            heartbeat_interval: Duration::from_secs(15),
         }
     }
 }
@@ -86,6 +93,72 @@ enum RunRecord {
     New,
     /// It was queued ahead (see [`Store::queue_run`]) and is moved to running.
     Queued(RunId),
+}
+
+/// Renews a run's lease in the background until dropped.
+///
+/// When the store reports the run is no longer in progress (another process closed it
+/// because its lease expired while this one stalled), the run is cancelled and
+/// [`Heartbeat::lost`] turns true.
+struct Heartbeat {
+    task: JoinHandle<()>,
+    lost: Arc<AtomicBool>,
+}
+
+impl Heartbeat {
+    fn start(
+        store: Arc<dyn Store>,
+        clock: Arc<dyn Clock>,
+        run_id: RunId,
+        every: Duration,
+        cancel: CancellationToken,
+    ) -> Self {
+        // `interval` refuses a zero period.
+        let every = every.max(Duration::from_millis(1));
+        let lost = Arc::new(AtomicBool::new(false));
+        let flag = Arc::clone(&lost);
+        let beat = async move {
+            let mut ticks = tokio::time::interval_at(tokio::time::Instant::now() + every, every);
+            ticks.set_missed_tick_behavior(MissedTickBehavior::Delay);
+            loop {
+                ticks.tick().await;
+                let now = Timestamp::from(clock.now());
+                match store.heartbeat_run(run_id, now).await {
+                    Ok(true) => tracing::trace!(%run_id, "renewed the run's lease"),
+                    Ok(false) => {
+                        tracing::warn!(%run_id, "the run's lease expired and another process closed it; stopping the run");
+                        flag.store(true, Ordering::SeqCst);
+                        cancel.cancel();
+                        return;
+                    }
+                    // Transient (e.g. the database is busy): try again on the next tick.
+                    Err(error) => {
+                        tracing::warn!(%run_id, %error, "cannot renew the run's lease");
+                    }
+                }
+            }
+        };
+        Self {
+            task: tokio::spawn(beat.in_current_span()),
+            lost,
+        }
+    }
+
+    /// Records that the run was closed elsewhere (found outside the background task).
+    fn mark_lost(&self) {
+        self.lost.store(true, Ordering::SeqCst);
+    }
+
+    /// Whether the run was closed elsewhere because its lease expired.
+    fn lost(&self) -> bool {
+        self.lost.load(Ordering::SeqCst)
+    }
+}
+
+impl Drop for Heartbeat {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
 }
 
 /// Runs syncs: builds the scope, hands the connector a sink that writes to the store, and
@@ -365,6 +438,13 @@ impl SyncEngine {
         progress: Option<UnboundedSender<SyncProgress>>,
     ) -> Result<SyncSummary, SyncError> {
         let started = tokio::time::Instant::now();
+        // Lost leases stop this run only, not the caller's other work.
+        let cancel = cancel.child_token();
+        // A queued run's lease is renewed from now on; a new run's once it is recorded.
+        let mut heartbeat = match record {
+            RunRecord::Queued(run_id) => Some(self.heartbeat(run_id, &cancel)),
+            RunRecord::New => None,
+        };
         let (scope, incomplete_tracked) = match self
             .build_scope(integration, connector.as_ref(), requested_mode)
             .await
@@ -403,6 +483,7 @@ impl SyncEngine {
                 }
             }
         };
+        let heartbeat = heartbeat.get_or_insert_with(|| self.heartbeat(run_id, &cancel));
         guard.set_run(ActiveRun { run_id, mode });
         send(
             &progress,
@@ -455,10 +536,18 @@ impl SyncEngine {
         } else {
             match connector_result {
                 Ok(()) if cancel.is_cancelled() => Err(RunFailure::Cancelled),
-                Ok(()) => {
-                    self.reconcile(integration, run_id, &mut sink, &progress)
-                        .await
-                }
+                // Deletions only while the run is still ours: renew the lease once more first.
+                Ok(()) => match self.store.heartbeat_run(run_id, self.now()).await {
+                    Ok(true) => {
+                        self.reconcile(integration, run_id, &mut sink, &progress)
+                            .await
+                    }
+                    Ok(false) => {
+                        heartbeat.mark_lost();
+                        Err(RunFailure::Cancelled)
+                    }
+                    Err(error) => Err(RunFailure::Store(error)),
+                },
                 Err(error) if *error.kind() == ErrorKind::Cancelled => Err(RunFailure::Cancelled),
                 Err(error) => Err(RunFailure::Connector(error)),
             }
@@ -474,6 +563,20 @@ impl SyncEngine {
             Err(RunFailure::Cancelled) => (RunStatus::Cancelled, Some("cancelled".to_owned())),
             Err(failure) => (RunStatus::Failed, Some(failure.to_string())),
         };
+        if heartbeat.lost() {
+            // Another process closed the record already (lease expired); keep its verdict.
+            let error = SyncError::LeaseLost { run_id };
+            tracing::warn!(%run_id, %error, "sync run stopped");
+            send(
+                &progress,
+                SyncProgress::Failed {
+                    run_id,
+                    status: RunStatus::Failed,
+                    message: error.to_string(),
+                },
+            );
+            return Err(error);
+        }
         self.store
             .finish_run(
                 run_id,
@@ -525,6 +628,17 @@ impl SyncEngine {
                 })
             }
         }
+    }
+
+    /// Starts renewing the lease of `run_id` every `heartbeat_interval` on the engine's clock.
+    fn heartbeat(&self, run_id: RunId, cancel: &CancellationToken) -> Heartbeat {
+        Heartbeat::start(
+            Arc::clone(&self.store),
+            Arc::clone(&self.clock),
+            run_id,
+            self.config.heartbeat_interval,
+            cancel.clone(),
+        )
     }
 
     /// After a successful run: marks deletions in completely enumerated models, touches the

@@ -54,6 +54,14 @@ pub enum SyncError {
         #[source]
         source: ConnectorError,
     },
+    /// The run's lease expired (this process stalled for longer than
+    /// [`atsbridge_store::RUN_LEASE`]) and another process closed it as failed; the run was
+    /// stopped and marked nothing deleted.
+    #[error("sync run {run_id} was stopped: its lease expired and another process closed it")]
+    LeaseLost {
+        /// The run that was closed elsewhere.
+        run_id: RunId,
+    },
     /// The run was cancelled; nothing was marked deleted.
     #[error("sync run {run_id} was cancelled")]
     Cancelled {

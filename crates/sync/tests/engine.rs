@@ -189,6 +189,7 @@ async fn harness(sync_all: bool) -> Harness {
         .with_config(EngineConfig {
             batch_size: 2,
             flush_interval: Duration::from_secs(60),
+            ..EngineConfig::default()
         });
     Harness {
         store,
@@ -979,7 +980,8 @@ async fn the_engine_refuses_while_another_process_syncs_the_integration() {
         .start_run(id, SyncMode::Delta, t(0).into())
         .await
         .unwrap();
-    h.clock.set(t(3));
+    // Within the other run's lease (it has not missed a beat yet).
+    h.clock.set(t(1));
 
     let error = h.run(SyncMode::Full).await.unwrap_err();
     match &error {
@@ -1064,4 +1066,130 @@ async fn force_sync_while_another_process_syncs_answers_with_that_run() {
     let run = finished_run(&h.store, &h.integration, next.run_id()).await;
     assert_eq!(run.status, RunStatus::Succeeded);
     scheduler.shutdown().await;
+}
+
+/// Reads the lease time of a run until it equals `expected`, letting paused time run
+/// (bounded, so a heartbeat that never comes fails the test instead of hanging it).
+async fn wait_for_heartbeat(
+    store: &SqliteStore,
+    integration: &Integration,
+    run_id: RunId,
+    expected: DateTime<Utc>,
+) {
+    let expected = Some(atsbridge_schema::Timestamp::from(expected));
+    let mut last = None;
+    for _ in 0..120 {
+        let run = store
+            .last_runs(&integration.id, 10)
+            .await
+            .unwrap()
+            .into_iter()
+            .find(|run| run.id == run_id)
+            .unwrap();
+        if run.heartbeat_at == expected {
+            return;
+        }
+        last = run.heartbeat_at;
+        tokio::time::sleep(Duration::from_secs(1)).await;
+    }
+    panic!("heartbeat of run {run_id} stayed at {last:?}, expected {expected:?}");
+}
+
+/// Waits (on paused time) until the engine has recorded its run of the integration.
+async fn recorded_run(engine: &SyncEngine, integration: &Integration) -> RunId {
+    for _ in 0..120 {
+        if let Some(run) = engine.current_run(&integration.id) {
+            return run.run_id;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("the run was never recorded");
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_long_run_keeps_renewing_its_lease() {
+    let mut h = harness(true).await;
+    let gate = Arc::new(Semaphore::new(0));
+    h.fake = Arc::new(FakeConnector {
+        gate: Some(gate.clone()),
+        ..FakeConnector::default()
+    });
+    h.set(|s| s.jobs = vec![job("1", "A")]);
+    let id = h.integration.id.clone();
+
+    let watch = async {
+        let run_id = recorded_run(&h.engine, &h.integration).await;
+        wait_for_heartbeat(&h.store, &h.integration, run_id, t(0)).await;
+        // The connector pushed its record and now waits: the engine keeps beating, on the
+        // engine's clock, for far longer than one lease.
+        for minute in 1..=6 {
+            h.clock.set(t(minute));
+            wait_for_heartbeat(&h.store, &h.integration, run_id, t(minute)).await;
+        }
+        // Six minutes after the start, another process still sees a live run.
+        let refused = h.store.start_run(&id, SyncMode::Full, t(6).into()).await;
+        assert!(
+            matches!(refused, Err(StoreError::RunInProgress { run_id: held, .. }) if held == run_id),
+            "{refused:?}"
+        );
+        gate.add_permits(1);
+        run_id
+    };
+    let (result, run_id) = tokio::join!(h.run(SyncMode::Full), watch);
+    let summary = result.unwrap();
+    assert_eq!(summary.run_id, run_id);
+    let run = finished_run(&h.store, &h.integration, run_id).await;
+    assert_eq!(run.status, RunStatus::Succeeded);
+    assert_eq!(h.records(Model::Job).await.len(), 1);
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_run_that_lost_its_lease_stops_and_deletes_nothing() {
+    let mut h = harness(true).await;
+    // A process that stalls: its engine beats far less often than the lease needs.
+    h.engine = SyncEngine::new(h.store.clone())
+        .with_clock(h.clock.clone())
+        .with_config(EngineConfig {
+            heartbeat_interval: Duration::from_secs(600),
+            ..EngineConfig::default()
+        });
+    let gate = Arc::new(Semaphore::new(0));
+    h.set(|s| s.jobs = vec![job("1", "A"), job("2", "B")]);
+    h.run(SyncMode::Full).await.unwrap();
+    h.fake = Arc::new(FakeConnector {
+        gate: Some(gate.clone()),
+        ..FakeConnector::default()
+    });
+    // Job 2 is gone; a completed run would mark it deleted.
+    h.set(|s| s.jobs = vec![job("1", "A")]);
+    let id = h.integration.id.clone();
+
+    let other_process = async {
+        let stalled = recorded_run(&h.engine, &h.integration).await;
+        // Three minutes without a beat: another process closes the run and starts its own.
+        let takeover = h
+            .store
+            .start_run(&id, SyncMode::Full, t(3).into())
+            .await
+            .unwrap();
+        h.clock.set(t(3));
+        gate.add_permits(1);
+        (stalled, takeover)
+    };
+    let (result, (stalled, takeover)) = tokio::join!(h.run(SyncMode::Full), other_process);
+    let error = result.unwrap_err();
+    assert!(
+        matches!(error, SyncError::LeaseLost { run_id } if run_id == stalled),
+        "{error:?}"
+    );
+    // The record keeps the verdict of the process that closed it; nothing was deleted.
+    let runs = h.store.last_runs(&id, 10).await.unwrap();
+    let closed = runs.iter().find(|run| run.id == stalled).unwrap();
+    assert_eq!(closed.status, RunStatus::Failed);
+    assert_eq!(
+        closed.error.as_deref(),
+        Some("lease expired: the process running it stopped")
+    );
+    assert_eq!(runs[0].id, takeover);
+    assert!(h.record(Model::Job, "2").await.remote_deleted_at.is_none());
 }

@@ -5,7 +5,10 @@ use rusqlite::Connection;
 use crate::error::StoreError;
 
 /// `(version, sql)` in ascending order. Never edit a released migration; add a new one.
-const MIGRATIONS: &[(i64, &str)] = &[(1, include_str!("../../migrations/0001_initial.sql"))];
+const MIGRATIONS: &[(i64, &str)] = &[
+    (1, include_str!("../../migrations/0001_initial.sql")),
+    (2, include_str!("../../migrations/0002_run_leases.sql")),
+];
 
 /// The schema version this build creates and understands.
 pub(crate) fn latest_version() -> i64 {

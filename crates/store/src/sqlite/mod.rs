@@ -507,8 +507,13 @@ impl Store for SqliteStore {
             .await
     }
 
-    async fn fail_interrupted_runs(&self, now: Timestamp) -> StoreResult<u64> {
-        self.write(move |conn, _| runs::fail_interrupted_runs(conn, now))
+    async fn heartbeat_run(&self, run_id: RunId, now: Timestamp) -> StoreResult<bool> {
+        self.write(move |conn, _| runs::heartbeat_run(conn, run_id, now))
+            .await
+    }
+
+    async fn fail_stale_runs(&self, now: Timestamp) -> StoreResult<u64> {
+        self.write(move |conn, _| runs::fail_stale_runs(conn, now))
             .await
     }
 

@@ -88,9 +88,11 @@ pub(crate) fn queue_run(
 
 /// Records a new run unless the integration has one queued or running already.
 ///
-/// The check and the insert share one `BEGIN IMMEDIATE` transaction: it takes SQLite's write
-/// lock before reading, so two processes on the same file cannot both see "no run" and both
-/// insert one.
+/// The integration's queued or running runs whose lease expired (see [`crate::RUN_LEASE`])
+/// are closed as failed first; a run with a live lease refuses the new one. The clean-up, the
+/// check and the insert share one `BEGIN IMMEDIATE` transaction: it takes SQLite's write lock
+/// before reading, so two processes on the same file cannot both see "no run" and both insert
+/// one.
 fn insert_run(
     conn: &mut Connection,
     integration_id: &IntegrationId,
@@ -100,11 +102,20 @@ fn insert_run(
 ) -> Result<RunId, StoreError> {
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
     require_integration(&tx, integration_id)?;
+    let expired = close_stale_runs(&tx, Some(integration_id), at)?;
+    if expired > 0 {
+        tracing::warn!(
+            %integration_id,
+            expired,
+            "closed sync runs whose lease expired as failed"
+        );
+    }
     if let Some(error) = run_in_progress(&tx, integration_id)? {
         return Err(error);
     }
     tx.prepare_cached(
-        "INSERT INTO sync_runs (integration_id, mode, status, started_at) VALUES (?1, ?2, ?3, ?4)",
+        "INSERT INTO sync_runs (integration_id, mode, status, started_at, heartbeat_at)
+         VALUES (?1, ?2, ?3, ?4, ?4)",
     )?
     .execute(params![
         integration_id.as_str(),
@@ -159,7 +170,7 @@ pub(crate) fn start_queued_run(
 ) -> Result<(), StoreError> {
     let updated = conn
         .prepare_cached(
-            "UPDATE sync_runs SET status = ?1, mode = ?2, started_at = ?3
+            "UPDATE sync_runs SET status = ?1, mode = ?2, started_at = ?3, heartbeat_at = ?3
              WHERE id = ?4 AND status = ?5",
         )?
         .execute(params![
@@ -224,32 +235,79 @@ pub(crate) fn finish_run(
     Ok(())
 }
 
-pub(crate) fn fail_interrupted_runs(
-    conn: &mut Connection,
+/// Renews the lease of a queued or running run; `false` when the run is no longer in
+/// progress (it ended, or another process closed it because its lease had expired).
+pub(crate) fn heartbeat_run(
+    conn: &Connection,
+    run_id: RunId,
     now: Timestamp,
-) -> Result<u64, StoreError> {
-    let tx = conn.transaction()?;
+) -> Result<bool, StoreError> {
+    let updated = conn
+        .prepare_cached(
+            "UPDATE sync_runs SET heartbeat_at = ?1
+             WHERE id = ?2 AND status IN (?3, ?4)",
+        )?
+        .execute(params![
+            ts_to_sql(now),
+            run_id.0,
+            RunStatus::Queued.as_str(),
+            RunStatus::Running.as_str()
+        ])?;
+    if updated == 1 {
+        return Ok(true);
+    }
+    let exists: bool = conn
+        .prepare_cached("SELECT EXISTS (SELECT 1 FROM sync_runs WHERE id = ?1)")?
+        .query_row([run_id.0], |row| row.get(0))?;
+    if exists {
+        Ok(false)
+    } else {
+        Err(StoreError::RunNotFound(run_id.0))
+    }
+}
+
+/// Closes as failed the queued or running runs (of one integration, or of all with `None`)
+/// whose last heartbeat is older than [`crate::RUN_LEASE`] before `now`; returns how many.
+fn close_stale_runs(
+    conn: &Connection,
+    integration_id: Option<&IntegrationId>,
+    now: Timestamp,
+) -> Result<usize, StoreError> {
+    let lease = i64::try_from(crate::RUN_LEASE.as_micros()).unwrap_or(i64::MAX);
+    let cutoff = ts_to_sql(now).saturating_sub(lease);
     let mut closed = 0;
     for (status, error) in [
         (
             RunStatus::Running,
-            "interrupted: the process stopped while the run was in progress",
+            "lease expired: the process running it stopped",
         ),
         (
             RunStatus::Queued,
-            "interrupted: the process stopped before the queued run started",
+            "lease expired: the process that queued it stopped before it started",
         ),
     ] {
-        closed += tx.execute(
-            "UPDATE sync_runs SET status = ?1, finished_at = ?2, error = ?3 WHERE status = ?4",
-            params![
+        closed += conn
+            .prepare_cached(
+                "UPDATE sync_runs SET status = ?1, finished_at = ?2, error = ?3
+                 WHERE status = ?4
+                   AND (?5 IS NULL OR integration_id = ?5)
+                   AND COALESCE(heartbeat_at, started_at) < ?6",
+            )?
+            .execute(params![
                 RunStatus::Failed.as_str(),
                 ts_to_sql(now),
                 error,
-                status.as_str()
-            ],
-        )?;
+                status.as_str(),
+                integration_id.map(IntegrationId::as_str),
+                cutoff
+            ])?;
     }
+    Ok(closed)
+}
+
+pub(crate) fn fail_stale_runs(conn: &mut Connection, now: Timestamp) -> Result<u64, StoreError> {
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let closed = close_stale_runs(&tx, None, now)?;
     tx.commit()?;
     Ok(closed as u64)
 }
@@ -260,6 +318,7 @@ type RawRun = (
     String,
     String,
     i64,
+    Option<i64>,
     Option<i64>,
     Option<String>,
     Option<i64>,
@@ -277,6 +336,7 @@ fn run_from_row(row: &Row<'_>) -> rusqlite::Result<RawRun> {
         row.get(6)?,
         row.get(7)?,
         row.get(8)?,
+        row.get(9)?,
     ))
 }
 
@@ -302,7 +362,18 @@ fn parse_status(text: &str) -> Result<RunStatus, StoreError> {
 }
 
 fn run_from_raw(raw: RawRun) -> Result<SyncRun, StoreError> {
-    let (id, integration_id, mode, status, started_at, finished_at, counts, requests, error) = raw;
+    let (
+        id,
+        integration_id,
+        mode,
+        status,
+        started_at,
+        finished_at,
+        heartbeat_at,
+        counts,
+        requests,
+        error,
+    ) = raw;
     let counts: BTreeMap<String, ModelCounts> = match counts {
         Some(text) => serde_json::from_str(&text)
             .map_err(|e| StoreError::Corrupt(format!("counts of run {id}: {e}")))?,
@@ -315,6 +386,7 @@ fn run_from_raw(raw: RawRun) -> Result<SyncRun, StoreError> {
         status: parse_status(&status)?,
         started_at: ts_from_sql(started_at)?,
         finished_at: opt_ts_from_sql(finished_at)?,
+        heartbeat_at: opt_ts_from_sql(heartbeat_at)?,
         counts,
         requests: requests.and_then(|n| u64::try_from(n).ok()),
         error,
@@ -328,8 +400,8 @@ pub(crate) fn last_runs(
 ) -> Result<Vec<SyncRun>, StoreError> {
     let raws = conn
         .prepare_cached(
-            "SELECT id, integration_id, mode, status, started_at, finished_at, counts, requests,
-                    error
+            "SELECT id, integration_id, mode, status, started_at, finished_at, heartbeat_at,
+                    counts, requests, error
              FROM sync_runs WHERE integration_id = ?1 ORDER BY id DESC LIMIT ?2",
         )?
         .query_map(params![integration_id.as_str(), n], run_from_row)?
