@@ -18,7 +18,7 @@ use atsbridge_schema::record::{
     JobScreeningQuestionRecord, ScreeningQuestionRecord, TagRecord,
 };
 use atsbridge_schema::{Model, wire};
-use atsbridge_store::{Integration, StoredRecord};
+use atsbridge_store::{Integration, RecordKey, RelationQuery, StoredRecord, TrackedRestriction};
 use serde::de::DeserializeOwned;
 
 use crate::error::ApiError;
@@ -80,36 +80,23 @@ async fn load_by_remote_ids<R: DeserializeOwned>(
         .collect()
 }
 
-/// Loads the live records of `model` whose document value at `path` is one of `values` (one
-/// query).
-async fn load_by_json_in<R: DeserializeOwned>(
+/// Loads the live records of `model` whose indexed `key` is one of `values` (one query),
+/// with `tracked` only those the tracked-applications set allows.
+async fn load_related<R: DeserializeOwned>(
     state: &AppState,
     integration: &Integration,
     model: Model,
-    path: &str,
+    key: RecordKey,
     values: &[String],
+    tracked: Option<TrackedRestriction>,
 ) -> Result<Vec<Decoded<R>>, ApiError> {
     if values.is_empty() {
         return Ok(Vec::new());
     }
-    let stored = state
-        .store()
-        .find_by_json_in(&integration.id, model, path, values, false)
-        .await?;
+    let mut query = RelationQuery::new(integration.id.clone(), model, key, values.to_vec());
+    query.restrict_to_tracked = tracked;
+    let stored = state.store().find_related(&query).await?;
     decode_all(&stored)
-}
-
-/// Remote ids of the applications created or imported through the API ("sync only created
-/// applications" serves only these).
-pub(crate) async fn tracked_application_ids(
-    state: &AppState,
-    integration: &Integration,
-) -> Result<BTreeSet<String>, ApiError> {
-    let tracked = state.store().tracked_applications(&integration.id).await?;
-    Ok(tracked
-        .into_iter()
-        .map(|t| t.application_remote_id)
-        .collect())
 }
 
 fn minter(integration: &Integration) -> IdMinter {
@@ -152,12 +139,13 @@ pub(crate) async fn jobs_page(
     let jobs: Vec<Decoded<JobRecord>> = decode_all(page)?;
     let job_remote_ids: Vec<String> = jobs.iter().map(|j| j.record.remote_id.clone()).collect();
 
-    let links: Vec<Decoded<JobScreeningQuestionRecord>> = load_by_json_in(
+    let links: Vec<Decoded<JobScreeningQuestionRecord>> = load_related(
         state,
         integration,
         Model::JobScreeningQuestion,
-        "$.job_remote_id",
+        RecordKey::JobRemoteId,
         &job_remote_ids,
+        None,
     )
     .await?;
     let question_ids: BTreeSet<String> = links
@@ -234,18 +222,15 @@ pub(crate) async fn candidates_page(
         .iter()
         .map(|c| c.record.remote_id.clone())
         .collect();
-    let mut applications: Vec<Decoded<ApplicationRecord>> = load_by_json_in(
+    let applications: Vec<Decoded<ApplicationRecord>> = load_related(
         state,
         integration,
         Model::Application,
-        "$.candidate_remote_id",
+        RecordKey::CandidateRemoteId,
         &candidate_ids,
+        tracked_only.then_some(TrackedRestriction::Applications),
     )
     .await?;
-    if tracked_only {
-        let tracked = tracked_application_ids(state, integration).await?;
-        applications.retain(|a| tracked.contains(&a.record.remote_id));
-    }
     let stages_and_jobs = StagesAndJobs::load(state, integration, &applications).await?;
     let tags = load_tags(state, integration, candidates.iter().map(|c| &c.record)).await?;
 

@@ -10,20 +10,23 @@
 
 mod crypto;
 mod error;
+mod keys;
 mod model;
+mod sql;
 mod sqlite;
 
 use atsbridge_schema::{KomboId, Model, Timestamp};
 
 pub use crypto::SecretKey;
 pub use error::StoreError;
+pub use keys::{RecordKey, index_keys};
 pub use model::{
     ApiKey, ApiKeyId, BatchResult, Environment, EnvironmentId, Integration, IntegrationId,
-    IntegrationSettings, JsonFilter, JsonFilterOp, ModelCounts, NewApiKey, NewIntegration,
-    RecordQuery, RecordWrite, RunId, RunOutcome, RunStatus, StoredRecord, SyncMode, SyncRun,
+    IntegrationSettings, KeyFilter, ModelCounts, NewApiKey, NewIntegration, RecordQuery,
+    RecordWrite, RelationQuery, RunId, RunOutcome, RunStatus, StoredRecord, SyncMode, SyncRun,
     TrackedApplication, TrackedRestriction,
 };
-pub use sqlite::SqliteStore;
+pub use sqlite::{DEFAULT_MAX_READERS, SqliteOptions, SqliteStore};
 
 /// How long a queued or running run stays claimed without a heartbeat.
 ///
@@ -199,16 +202,10 @@ pub trait Store: Send + Sync {
         ids: &[KomboId],
     ) -> StoreResult<Vec<StoredRecord>>;
 
-    /// Loads records whose document value at `path` (e.g. `$.candidate_remote_id`) is one of
-    /// `values`, in `seq` order.
-    async fn find_by_json_in(
-        &self,
-        integration_id: &IntegrationId,
-        model: Model,
-        path: &str,
-        values: &[String],
-        include_deleted: bool,
-    ) -> StoreResult<Vec<StoredRecord>>;
+    /// Loads the records related to others through an indexed key (e.g. the applications of
+    /// a page of candidates), in `seq` order. Answered from the key index, never by reading
+    /// documents.
+    async fn find_related(&self, query: &RelationQuery) -> StoreResult<Vec<StoredRecord>>;
 
     /// Remote ids of the stored records of a model (live ones, or all with
     /// `include_deleted`), e.g. to tell a connector what it has seen before.

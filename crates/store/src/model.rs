@@ -6,6 +6,8 @@ use std::fmt;
 use atsbridge_schema::{KomboId, Model, Timestamp};
 use serde::{Deserialize, Serialize};
 
+use crate::keys::RecordKey;
+
 macro_rules! string_id {
     ($(#[$meta:meta])* $name:ident) => {
         $(#[$meta])*
@@ -242,36 +244,15 @@ pub struct StoredRecord {
     pub remote_created_at: Option<Timestamp>,
 }
 
-/// A condition on a JSON path of the record document.
+/// Records whose indexed `key` is one of `values` (see [`RecordKey`]).
 ///
-/// `path` is an SQLite JSON path such as `$.status` or `$.email_addresses`.
-#[derive(Debug, Clone, PartialEq)]
-pub struct JsonFilter {
-    /// Path into the document.
-    pub path: String,
-    /// The condition.
-    pub op: JsonFilterOp,
-}
-
-/// The condition of a [`JsonFilter`].
-#[derive(Debug, Clone, PartialEq)]
-pub enum JsonFilterOp {
-    /// The value at the path is one of these strings (exact match).
-    In(Vec<String>),
-    /// The string at the path contains this text, ignoring ASCII case.
-    ContainsCaseInsensitive(String),
-    /// The string at the path equals this text, ignoring ASCII case.
-    EqualsCaseInsensitive(String),
-    /// The array at the path has an element matching one of `values`. With `item_key`, the
-    /// elements are objects and their `item_key` field is compared (e.g. `email_address`).
-    ArrayContainsAny {
-        /// Field of each element to compare; `None` compares the elements themselves.
-        item_key: Option<String>,
-        /// Accepted values.
-        values: Vec<String>,
-        /// Compare ignoring ASCII case (e.g. for email addresses).
-        case_insensitive: bool,
-    },
+/// Values of case-folded keys (e-mail addresses, names) are compared ignoring case.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KeyFilter {
+    /// The indexed key.
+    pub key: RecordKey,
+    /// Accepted values; an empty list matches nothing.
+    pub values: Vec<String>,
 }
 
 /// Which column of the tracked-applications table restricts a query.
@@ -306,10 +287,13 @@ pub struct RecordQuery {
     pub remote_ids: Option<Vec<String>>,
     /// Only records created at the provider after this instant.
     pub remote_created_after: Option<Timestamp>,
-    /// Conditions on the document.
-    pub json_filters: Vec<JsonFilter>,
-    /// Only records whose remote id is in this set (e.g. computed by the caller).
-    pub restrict_to_remote_ids: Option<Vec<String>>,
+    /// Conditions on indexed keys of the record.
+    pub key_filters: Vec<KeyFilter>,
+    /// Only records whose case-folded [`RecordKey::Name`] contains this text (jobs).
+    pub name_contains: Option<String>,
+    /// Only candidates with a live application to one of these job remote ids (an
+    /// application the tracked restriction would hide does not count).
+    pub applied_to_jobs: Option<Vec<String>>,
     /// Only records that belong to the tracked-applications set.
     pub restrict_to_tracked: Option<TrackedRestriction>,
 }
@@ -327,8 +311,46 @@ impl RecordQuery {
             ids: None,
             remote_ids: None,
             remote_created_after: None,
-            json_filters: Vec::new(),
-            restrict_to_remote_ids: None,
+            key_filters: Vec::new(),
+            name_contains: None,
+            applied_to_jobs: None,
+            restrict_to_tracked: None,
+        }
+    }
+}
+
+/// The records of one model related to a set of others through an indexed key, e.g. the
+/// applications whose `candidate_remote_id` is one of a page's candidates.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RelationQuery {
+    /// The integration whose records are read.
+    pub integration_id: IntegrationId,
+    /// The model to read.
+    pub model: Model,
+    /// The key that points at the related records.
+    pub key: RecordKey,
+    /// Remote ids (or values) of the related records.
+    pub values: Vec<String>,
+    /// Include records marked deleted.
+    pub include_deleted: bool,
+    /// Only records that belong to the tracked-applications set.
+    pub restrict_to_tracked: Option<TrackedRestriction>,
+}
+
+impl RelationQuery {
+    /// Live records of `model` whose `key` is one of `values`.
+    pub fn new(
+        integration_id: IntegrationId,
+        model: Model,
+        key: RecordKey,
+        values: Vec<String>,
+    ) -> Self {
+        Self {
+            integration_id,
+            model,
+            key,
+            values,
+            include_deleted: false,
             restrict_to_tracked: None,
         }
     }

@@ -5,9 +5,10 @@ use std::collections::BTreeMap;
 
 use atsbridge_schema::{KomboId, Model, Timestamp};
 use atsbridge_store::{
-    BatchResult, EnvironmentId, Integration, IntegrationSettings, JsonFilter, JsonFilterOp,
-    ModelCounts, NewIntegration, RUN_LEASE, RecordQuery, RecordWrite, RunId, RunOutcome, RunStatus,
-    SecretKey, SqliteStore, Store, StoreError, SyncMode, TrackedApplication, TrackedRestriction,
+    BatchResult, EnvironmentId, Integration, IntegrationSettings, KeyFilter, ModelCounts,
+    NewIntegration, RUN_LEASE, RecordKey, RecordQuery, RecordWrite, RelationQuery, RunId,
+    RunOutcome, RunStatus, SecretKey, SqliteStore, Store, StoreError, SyncMode, TrackedApplication,
+    TrackedRestriction,
 };
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
@@ -123,7 +124,7 @@ async fn migrations_are_idempotent_and_wal_is_on() {
     let version: i64 = raw
         .query_row("PRAGMA user_version", [], |r| r.get(0))
         .unwrap();
-    assert_eq!(version, 2);
+    assert_eq!(version, 3);
 }
 
 #[tokio::test]
@@ -139,7 +140,7 @@ async fn a_database_from_a_newer_version_is_refused() {
             err,
             StoreError::NewerSchema {
                 found: 99,
-                supported: 2
+                supported: 3
             }
         ),
         "{err}"
@@ -561,55 +562,38 @@ async fn list_filters_combine_with_and() {
         .unwrap();
     assert_eq!(result.inserted, 3);
 
-    let filtered = |filters: Vec<JsonFilter>| {
+    let filtered = |filters: Vec<KeyFilter>| {
         let mut q = query(&i, Model::Candidate);
-        q.json_filters = filters;
+        q.key_filters = filters;
         q
     };
-    let status_in = JsonFilter {
-        path: "$.status".into(),
-        op: JsonFilterOp::In(vec!["ACTIVE".into(), "REJECTED".into()]),
+    let first_name = |names: &[&str]| KeyFilter {
+        key: RecordKey::FirstName,
+        values: names.iter().map(|n| n.to_string()).collect(),
     };
     assert_eq!(
-        remote_ids(store, &filtered(vec![status_in.clone()])).await,
+        remote_ids(store, &filtered(vec![first_name(&["ADA", "cyd", "zed"])])).await,
         vec!["a", "c"]
     );
-    let name_contains = JsonFilter {
-        path: "$.first_name".into(),
-        op: JsonFilterOp::ContainsCaseInsensitive("Y".into()),
+    let email = KeyFilter {
+        key: RecordKey::Email,
+        values: vec!["ada@example.COM".into(), "nobody@example.com".into()],
     };
     assert_eq!(
-        remote_ids(store, &filtered(vec![status_in.clone(), name_contains])).await,
-        vec!["c"]
+        remote_ids(store, &filtered(vec![email.clone()])).await,
+        vec!["a"]
     );
-    let name_equals = JsonFilter {
-        path: "$.first_name".into(),
-        op: JsonFilterOp::EqualsCaseInsensitive("bob".into()),
-    };
-    assert_eq!(
-        remote_ids(store, &filtered(vec![name_equals])).await,
-        vec!["b"]
+    assert!(
+        remote_ids(store, &filtered(vec![email, first_name(&["bob"])]))
+            .await
+            .is_empty(),
+        "filters combine with AND"
     );
-    let email = JsonFilter {
-        path: "$.email_addresses".into(),
-        op: JsonFilterOp::ArrayContainsAny {
-            item_key: Some("email_address".into()),
-            values: vec!["ada@example.COM".into(), "nobody@example.com".into()],
-            case_insensitive: true,
-        },
-    };
-    assert_eq!(remote_ids(store, &filtered(vec![email])).await, vec!["a"]);
-    let tags = JsonFilter {
-        path: "$.tag_remote_ids".into(),
-        op: JsonFilterOp::ArrayContainsAny {
-            item_key: None,
-            values: vec!["t2".into(), "t3".into()],
-            case_insensitive: false,
-        },
-    };
-    assert_eq!(
-        remote_ids(store, &filtered(vec![tags])).await,
-        vec!["a", "b"]
+    assert!(
+        remote_ids(store, &filtered(vec![first_name(&[])]))
+            .await
+            .is_empty(),
+        "an empty value list matches nothing"
     );
 
     let mut q = query(&i, Model::Candidate);
@@ -620,10 +604,6 @@ async fn list_filters_combine_with_and() {
     let mut q = query(&i, Model::Candidate);
     q.remote_created_after = Some(at(0));
     assert_eq!(remote_ids(store, &q).await, vec!["b"]);
-
-    let mut q = query(&i, Model::Candidate);
-    q.restrict_to_remote_ids = Some(vec!["c".into()]);
-    assert_eq!(remote_ids(store, &q).await, vec!["c"]);
 
     // updated_after matches the record's own change or a relation touch.
     store
@@ -665,17 +645,6 @@ async fn list_filters_combine_with_and() {
             .is_empty()
     );
 
-    let found = store
-        .find_by_json_in(
-            &i.id,
-            Model::Candidate,
-            "$.status",
-            &["ACTIVE".into()],
-            false,
-        )
-        .await
-        .unwrap();
-    assert_eq!(found.len(), 2);
     assert_eq!(
         store
             .known_remote_ids(&i.id, Model::Candidate, false)
@@ -1095,7 +1064,7 @@ async fn the_lease_migration_upgrades_a_database_of_the_first_schema() {
     let version: i64 = raw
         .query_row("PRAGMA user_version", [], |row| row.get(0))
         .unwrap();
-    assert_eq!(version, 2);
+    assert_eq!(version, 3);
     let has_heartbeat: bool = raw
         .query_row(
             "SELECT EXISTS (SELECT 1 FROM pragma_table_info('sync_runs')
@@ -1312,4 +1281,210 @@ async fn in_memory_store_works_without_read_connections() {
         .await
         .unwrap();
     assert_eq!(remote_ids(&store, &query(&i, Model::Tag)).await, vec!["t"]);
+}
+
+/// Relation keys follow the document through inserts, updates and deletions, and every
+/// relation and key filter answers from them.
+#[tokio::test]
+async fn indexed_relations_follow_document_changes() {
+    let f = fixture();
+    let i = env_and_integration(&f.store).await;
+    let store = &f.store;
+    let app = |remote_id: &str, job: &str, candidate: &str, outcome: &str| {
+        write(
+            &i,
+            Model::Application,
+            remote_id,
+            json!({"job_remote_id": job, "candidate_remote_id": candidate,
+                   "current_stage_remote_id": "s1", "outcome": outcome}),
+        )
+    };
+    store
+        .apply_batch(
+            &i.id,
+            None,
+            at(0),
+            vec![
+                write(
+                    &i,
+                    Model::Job,
+                    "j1",
+                    json!({"name": "Rust Engineer", "status": "OPEN"}),
+                ),
+                write(
+                    &i,
+                    Model::Job,
+                    "j2",
+                    json!({"name": "Designer", "status": "CLOSED"}),
+                ),
+                write(&i, Model::Candidate, "c1", json!({})),
+                write(&i, Model::Candidate, "c2", json!({})),
+                write(&i, Model::Candidate, "c3", json!({})),
+                app("a1", "j1", "c1", "PENDING"),
+                app("a2", "j2", "c2", "HIRED"),
+                app("a3", "j1", "c3", "DECLINED"),
+            ],
+        )
+        .await
+        .unwrap();
+    let related = |model: Model, key: RecordKey, values: &[&str]| {
+        RelationQuery::new(
+            i.id.clone(),
+            model,
+            key,
+            values.iter().map(|v| v.to_string()).collect(),
+        )
+    };
+    let found = |records: Vec<atsbridge_store::StoredRecord>| -> Vec<String> {
+        records.into_iter().map(|r| r.remote_id).collect()
+    };
+    let apps_of = related(
+        Model::Application,
+        RecordKey::CandidateRemoteId,
+        &["c1", "c3"],
+    );
+    assert_eq!(
+        found(store.find_related(&apps_of).await.unwrap()),
+        vec!["a1", "a3"]
+    );
+
+    // An application that moves to another candidate moves its key with it.
+    store
+        .apply_batch(&i.id, None, at(1), vec![app("a3", "j2", "c2", "DECLINED")])
+        .await
+        .unwrap();
+    assert_eq!(
+        found(store.find_related(&apps_of).await.unwrap()),
+        vec!["a1"]
+    );
+
+    // Key filters on lists, and candidates by the jobs they applied to.
+    let mut q = query(&i, Model::Application);
+    q.key_filters = vec![KeyFilter {
+        key: RecordKey::JobRemoteId,
+        values: vec!["j2".into()],
+    }];
+    assert_eq!(remote_ids(store, &q).await, vec!["a2", "a3"]);
+    let mut q = query(&i, Model::Candidate);
+    q.applied_to_jobs = Some(vec!["j2".into()]);
+    assert_eq!(remote_ids(store, &q).await, vec!["c2"]);
+    q.applied_to_jobs = Some(vec!["j1".into()]);
+    assert_eq!(remote_ids(store, &q).await, vec!["c1"]);
+    let mut q = query(&i, Model::Job);
+    q.name_contains = Some("ENGIN".into());
+    assert_eq!(remote_ids(store, &q).await, vec!["j1"]);
+    q.name_contains = None;
+    q.key_filters = vec![KeyFilter {
+        key: RecordKey::Status,
+        values: vec!["CLOSED".into()],
+    }];
+    assert_eq!(remote_ids(store, &q).await, vec!["j2"]);
+
+    // Deleted applications are related only with include_deleted, and stop counting for
+    // the candidates' job filter.
+    let run = store.start_run(&i.id, SyncMode::Full, at(2)).await.unwrap();
+    store
+        .apply_batch(
+            &i.id,
+            Some(run),
+            at(3),
+            vec![
+                app("a1", "j1", "c1", "PENDING"),
+                app("a2", "j2", "c2", "HIRED"),
+            ],
+        )
+        .await
+        .unwrap();
+    let marked = store
+        .mark_unseen_deleted(&i.id, Model::Application, run, at(4))
+        .await
+        .unwrap();
+    assert_eq!(found(marked), vec!["a3"]);
+    let mut with_deleted = related(Model::Application, RecordKey::CandidateRemoteId, &["c2"]);
+    assert_eq!(
+        found(store.find_related(&with_deleted).await.unwrap()),
+        vec!["a2"]
+    );
+    with_deleted.include_deleted = true;
+    assert_eq!(
+        found(store.find_related(&with_deleted).await.unwrap()),
+        vec!["a2", "a3"]
+    );
+
+    // Tracked-only relations see only tracked applications.
+    store
+        .track_application(
+            &i.id,
+            TrackedApplication {
+                application_remote_id: "a2".into(),
+                candidate_remote_id: Some("c2".into()),
+                job_remote_id: Some("j2".into()),
+            },
+            at(5),
+        )
+        .await
+        .unwrap();
+    let mut tracked = related(Model::Application, RecordKey::JobRemoteId, &["j1", "j2"]);
+    tracked.restrict_to_tracked = Some(TrackedRestriction::Applications);
+    assert_eq!(
+        found(store.find_related(&tracked).await.unwrap()),
+        vec!["a2"]
+    );
+    let mut q = query(&i, Model::Candidate);
+    q.restrict_to_tracked = Some(TrackedRestriction::Candidates);
+    q.applied_to_jobs = Some(vec!["j1".into()]);
+    assert!(
+        remote_ids(store, &q).await.is_empty(),
+        "c1 applied to j1, but not through a tracked application"
+    );
+}
+
+/// A database written before the key index existed gets its keys derived on open.
+#[tokio::test]
+async fn opening_an_older_database_backfills_the_key_index() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("old.db");
+    let key = SecretKey::generate();
+    let store = SqliteStore::open(&path, key.clone()).unwrap();
+    let i = env_and_integration(&store).await;
+    store
+        .apply_batch(
+            &i.id,
+            None,
+            at(0),
+            vec![write(
+                &i,
+                Model::Application,
+                "a1",
+                json!({"job_remote_id": "j1", "candidate_remote_id": "c1"}),
+            )],
+        )
+        .await
+        .unwrap();
+    drop(store);
+    // Turn the file back into a version-2 database: no key index, no generated column.
+    {
+        let conn = rusqlite::Connection::open(&path).unwrap();
+        conn.execute_batch(
+            "DROP TABLE record_keys;
+             DROP INDEX records_by_updated_at;
+             DROP INDEX records_live_by_seq;
+             DROP INDEX sync_runs_by_status;
+             ALTER TABLE records DROP COLUMN updated_at;
+             PRAGMA user_version = 2;",
+        )
+        .unwrap();
+    }
+    let store = SqliteStore::open(&path, key).unwrap();
+    let apps = store
+        .find_related(&RelationQuery::new(
+            i.id.clone(),
+            Model::Application,
+            RecordKey::JobRemoteId,
+            vec!["j1".into()],
+        ))
+        .await
+        .unwrap();
+    assert_eq!(apps.len(), 1);
+    assert_eq!(apps[0].remote_id, "a1");
 }

@@ -15,7 +15,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use atsbridge_schema::{Model, Timestamp};
-use atsbridge_store::{IntegrationId, Store, StoreError};
+use atsbridge_store::{IntegrationId, RecordKey, RelationQuery, Store, StoreError};
 use serde_json::Value;
 
 /// A record whose content changed (or that was deleted): in a sync run, or through a write
@@ -67,15 +67,14 @@ pub async fn touch_parents(
         }
     }
     if !changed_candidates.is_empty() {
-        let applications = store
-            .find_by_json_in(
-                integration_id,
-                Model::Application,
-                "$.candidate_remote_id",
-                &changed_candidates,
-                true,
-            )
-            .await?;
+        let mut query = RelationQuery::new(
+            integration_id.clone(),
+            Model::Application,
+            RecordKey::CandidateRemoteId,
+            changed_candidates,
+        );
+        query.include_deleted = true;
+        let applications = store.find_related(&query).await?;
         touch
             .entry(Model::Application)
             .or_default()
@@ -83,13 +82,12 @@ pub async fn touch_parents(
     }
     if !changed_questions.is_empty() {
         let links = store
-            .find_by_json_in(
-                integration_id,
+            .find_related(&RelationQuery::new(
+                integration_id.clone(),
                 Model::JobScreeningQuestion,
-                "$.question_remote_id",
-                &changed_questions,
-                false,
-            )
+                RecordKey::QuestionRemoteId,
+                changed_questions,
+            ))
             .await?;
         touch.entry(Model::Job).or_default().extend(
             links

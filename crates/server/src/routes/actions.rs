@@ -24,7 +24,7 @@ use atsbridge_schema::record::{
     UnifiedRecord,
 };
 use atsbridge_schema::{KomboId, Model, wire};
-use atsbridge_store::{Integration, StoredRecord};
+use atsbridge_store::{Integration, RecordKey, RelationQuery, StoredRecord};
 use axum::Json;
 use axum::extract::State;
 use base64::Engine as _;
@@ -227,13 +227,12 @@ async fn resolve_answers(
     }
     let store = state.store();
     let links = store
-        .find_by_json_in(
-            &integration.id,
+        .find_related(&RelationQuery::new(
+            integration.id.clone(),
             Model::JobScreeningQuestion,
-            "$.job_remote_id",
-            &[job_remote_id.to_owned()],
-            false,
-        )
+            RecordKey::JobRemoteId,
+            vec![job_remote_id.to_owned()],
+        ))
         .await?;
     let on_job: Vec<String> = links
         .iter()

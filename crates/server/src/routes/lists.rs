@@ -9,14 +9,10 @@
 //! A filter on a field the connector does not declare makes the result empty, unless
 //! `ignore_unsupported_filters=true`, which drops that filter instead.
 
-use std::collections::BTreeSet;
-
 use atsbridge_connector::Coverage;
 use atsbridge_schema::envelope::{ErrorCode, ListEnvelope};
 use atsbridge_schema::{KomboId, Model, Timestamp, wire};
-use atsbridge_store::{
-    Integration, JsonFilter, JsonFilterOp, RecordQuery, StoredRecord, TrackedRestriction,
-};
+use atsbridge_store::{KeyFilter, RecordKey, RecordQuery, StoredRecord, TrackedRestriction};
 use axum::Json;
 use axum::extract::State;
 use chrono::{DateTime, Duration, NaiveTime, Utc};
@@ -149,20 +145,21 @@ impl ListPlan {
         false
     }
 
-    fn json_filter(&mut self, path: &str, op: JsonFilterOp) {
-        self.query.json_filters.push(JsonFilter {
-            path: path.to_owned(),
-            op,
-        });
+    /// Keeps records whose indexed `key` is one of `values`.
+    fn key_filter(&mut self, key: RecordKey, values: Vec<String>) {
+        if values.is_empty() {
+            self.matches_nothing = true;
+        }
+        self.query.key_filters.push(KeyFilter { key, values });
     }
 
-    /// Keeps records whose `field` (stored under the same name) is one of `values`, when
-    /// `values` were given and the field is supported.
-    fn match_any(&mut self, field: &str, values: Option<Vec<String>>) {
+    /// Keeps records whose `field` (indexed as `key`) is one of `values`, when `values` were
+    /// given and the field is supported.
+    fn match_any(&mut self, field: &str, key: RecordKey, values: Option<Vec<String>>) {
         if let Some(values) = values
             && self.supports(self.query.model, field)
         {
-            self.json_filter(&format!("$.{field}"), JsonFilterOp::In(values));
+            self.key_filter(key, values);
         }
     }
 
@@ -233,18 +230,31 @@ pub async fn list_jobs(
 ) -> Result<Json<ListEnvelope<wire::Job>>, ApiError> {
     let model = Model::Job;
     let mut plan = ListPlan::new(&state, &scope, &params, model, "jobs", &JOB_FILTERS).await?;
-    plan.match_any("job_code", params.list("job_codes"));
-    plan.match_any("post_url", params.string("post_url").map(|url| vec![url]));
+    plan.match_any("job_code", RecordKey::JobCode, params.list("job_codes"));
+    plan.match_any(
+        "post_url",
+        RecordKey::PostUrl,
+        params.string("post_url").map(|url| vec![url]),
+    );
     plan.match_any(
         "status",
+        RecordKey::Status,
         merge_lists(params.list("statuses"), params.list("status")),
     );
-    plan.match_any("employment_type", params.list("employment_types"));
-    plan.match_any("visibility", params.list("visibilities"));
+    plan.match_any(
+        "employment_type",
+        RecordKey::EmploymentType,
+        params.list("employment_types"),
+    );
+    plan.match_any(
+        "visibility",
+        RecordKey::Visibility,
+        params.list("visibilities"),
+    );
     if let Some(needle) = params.string("name_contains")
         && plan.supports(model, "name")
     {
-        plan.json_filter("$.name", JsonFilterOp::ContainsCaseInsensitive(needle));
+        plan.query.name_contains = Some(needle);
     }
     plan.remote_created_after(model, &params)?;
     let (page, next) = plan.fetch(&state).await?;
@@ -275,70 +285,27 @@ pub async fn list_candidates(
     if let Some(email) = params.string("email")
         && plan.supports(model, "email_addresses")
     {
-        plan.json_filter(
-            "$.email_addresses",
-            JsonFilterOp::ArrayContainsAny {
-                item_key: Some("email_address".to_owned()),
-                values: vec![email],
-                case_insensitive: true,
-            },
-        );
+        plan.key_filter(RecordKey::Email, vec![email]);
     }
-    for (key, path) in [("first_name", "$.first_name"), ("last_name", "$.last_name")] {
-        if let Some(name) = params.string(key)
-            && plan.supports(model, key)
+    for (param, key) in [
+        ("first_name", RecordKey::FirstName),
+        ("last_name", RecordKey::LastName),
+    ] {
+        if let Some(name) = params.string(param)
+            && plan.supports(model, param)
         {
-            plan.json_filter(path, JsonFilterOp::EqualsCaseInsensitive(name));
+            plan.key_filter(key, vec![name]);
         }
     }
     if let Some(job_ids) = params.list("job_ids")
         && plan.supports(Model::Application, "job_id")
     {
         let job_remote_ids = plan.remote_ids_of(&state, Model::Job, &job_ids).await?;
-        if !plan.matches_nothing {
-            let candidates =
-                applicants_of_jobs(&state, &scope.integration, &job_remote_ids, tracked_only)
-                    .await?;
-            if candidates.is_empty() {
-                plan.matches_nothing = true;
-            }
-            plan.query.restrict_to_remote_ids = Some(candidates);
-        }
+        plan.query.applied_to_jobs = Some(job_remote_ids);
     }
     let (page, next) = plan.fetch(&state).await?;
     let results = nested::candidates_page(&state, &scope.integration, &page, tracked_only).await?;
     Ok(Json(ListEnvelope::new(results, next)))
-}
-
-/// Remote ids of the candidates with a live application to one of `job_remote_ids`. With
-/// `tracked_only`, only applications the API serves (created or imported through it) count.
-async fn applicants_of_jobs(
-    state: &AppState,
-    integration: &Integration,
-    job_remote_ids: &[String],
-    tracked_only: bool,
-) -> Result<Vec<String>, ApiError> {
-    let applications = state
-        .store()
-        .find_by_json_in(
-            &integration.id,
-            Model::Application,
-            "$.job_remote_id",
-            job_remote_ids,
-            false,
-        )
-        .await?;
-    let tracked: Option<BTreeSet<String>> = if tracked_only {
-        Some(nested::tracked_application_ids(state, integration).await?)
-    } else {
-        None
-    };
-    Ok(applications
-        .iter()
-        .filter(|a| tracked.as_ref().is_none_or(|t| t.contains(&a.remote_id)))
-        .filter_map(|a| a.document.get("candidate_remote_id")?.as_str())
-        .map(str::to_owned)
-        .collect())
 }
 
 /// `GET /v1/ats/applications`.
@@ -362,18 +329,19 @@ pub async fn list_applications(
     }
     plan.match_any(
         "outcome",
+        RecordKey::Outcome,
         merge_lists(params.list("outcomes"), params.list("outcome")),
     );
     if let Some(job_ids) = params.list("job_ids")
         && plan.supports(model, "job_id")
     {
         let remote_ids = plan.remote_ids_of(&state, Model::Job, &job_ids).await?;
-        plan.json_filter("$.job_remote_id", JsonFilterOp::In(remote_ids));
+        plan.key_filter(RecordKey::JobRemoteId, remote_ids);
     }
     if let Some(job_remote_ids) = params.list("job_remote_ids")
         && plan.supports(model, "job_id")
     {
-        plan.json_filter("$.job_remote_id", JsonFilterOp::In(job_remote_ids));
+        plan.key_filter(RecordKey::JobRemoteId, job_remote_ids);
     }
     if let Some(stage_ids) = params.list("current_stage_ids")
         && plan.supports(model, "current_stage_id")
@@ -381,7 +349,7 @@ pub async fn list_applications(
         let remote_ids = plan
             .remote_ids_of(&state, Model::ApplicationStage, &stage_ids)
             .await?;
-        plan.json_filter("$.current_stage_remote_id", JsonFilterOp::In(remote_ids));
+        plan.key_filter(RecordKey::CurrentStageRemoteId, remote_ids);
     }
     plan.remote_created_after(model, &params)?;
     let (page, next) = plan.fetch(&state).await?;

@@ -31,10 +31,6 @@ pub(crate) fn json_list<S: AsRef<str>>(values: &[S]) -> String {
     serde_json::Value::from(strings).to_string()
 }
 
-/// Columns selected by every record read, in the order [`record_from_row`] expects.
-pub(crate) const RECORD_COLUMNS: &str = "seq, id, remote_id, document, changed_at, \
-     remote_deleted_at, relations_changed_at, remote_created_at";
-
 /// Raw record columns, converted outside rusqlite's closure so that corrupt values become a
 /// [`StoreError::Corrupt`] instead of a generic conversion error.
 pub(crate) struct RawRecord {
@@ -49,7 +45,7 @@ pub(crate) struct RawRecord {
 }
 
 impl RawRecord {
-    /// Reads the [`RECORD_COLUMNS`] of a row.
+    /// Reads the record columns of a row (`crate::sql::RECORD_COLUMNS`, in that order).
     pub(crate) fn from_row(row: &Row<'_>) -> rusqlite::Result<Self> {
         Ok(Self {
             seq: row.get(0)?,

@@ -1,40 +1,70 @@
 //! Numbered schema migrations, tracked in SQLite's `user_version`.
 
-use rusqlite::Connection;
+use rusqlite::{Connection, Transaction, TransactionBehavior};
 
 use crate::error::StoreError;
 
-/// `(version, sql)` in ascending order. Never edit a released migration; add a new one.
-const MIGRATIONS: &[(i64, &str)] = &[
-    (1, include_str!("../../migrations/0001_initial.sql")),
-    (2, include_str!("../../migrations/0002_run_leases.sql")),
+/// A migration: its SQL, then an optional step that derives data in Rust.
+struct Migration {
+    version: i64,
+    sql: &'static str,
+    then: Option<fn(&Transaction<'_>) -> Result<(), StoreError>>,
+}
+
+/// In ascending order. Never edit a released migration; add a new one.
+const MIGRATIONS: &[Migration] = &[
+    Migration {
+        version: 1,
+        sql: include_str!("../../migrations/0001_initial.sql"),
+        then: None,
+    },
+    Migration {
+        version: 2,
+        sql: include_str!("../../migrations/0002_run_leases.sql"),
+        then: None,
+    },
+    Migration {
+        version: 3,
+        sql: include_str!("../../migrations/0003_record_keys.sql"),
+        then: Some(super::records::backfill_record_keys),
+    },
 ];
 
 /// The schema version this build creates and understands.
 pub(crate) fn latest_version() -> i64 {
-    MIGRATIONS.last().map_or(0, |(version, _)| *version)
+    MIGRATIONS.last().map_or(0, |m| m.version)
 }
 
 /// Brings the database up to [`latest_version`], one transaction per migration.
 ///
-/// A database from a newer atsbridge is refused rather than touched.
+/// Each migration runs in a `BEGIN IMMEDIATE` transaction that reads the version again after
+/// taking SQLite's write lock, so two processes opening the same file at once apply each
+/// migration exactly once. A database from a newer atsbridge is refused rather than touched.
 pub(crate) fn migrate(conn: &mut Connection) -> Result<(), StoreError> {
-    let current: i64 = conn.query_row("PRAGMA user_version", [], |row| row.get(0))?;
     let latest = latest_version();
-    if current > latest {
-        return Err(StoreError::NewerSchema {
-            found: current,
-            supported: latest,
-        });
-    }
-    for &(version, sql) in MIGRATIONS.iter().filter(|(v, _)| *v > current) {
-        let apply = |conn: &mut Connection| -> rusqlite::Result<()> {
-            let tx = conn.transaction()?;
-            tx.execute_batch(sql)?;
-            tx.pragma_update(None, "user_version", version)?;
-            tx.commit()
-        };
-        apply(conn).map_err(|source| StoreError::Migration { version, source })?;
+    for migration in MIGRATIONS {
+        let version = migration.version;
+        let tx = conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(|source| StoreError::Migration { version, source })?;
+        let current: i64 = tx.query_row("PRAGMA user_version", [], |row| row.get(0))?;
+        if current > latest {
+            return Err(StoreError::NewerSchema {
+                found: current,
+                supported: latest,
+            });
+        }
+        if current >= version {
+            continue;
+        }
+        tx.execute_batch(migration.sql)
+            .map_err(|source| StoreError::Migration { version, source })?;
+        if let Some(step) = migration.then {
+            step(&tx)?;
+        }
+        tx.pragma_update(None, "user_version", version)
+            .and_then(|()| tx.commit())
+            .map_err(|source| StoreError::Migration { version, source })?;
         tracing::info!(version, "applied store migration");
     }
     Ok(())

@@ -21,16 +21,16 @@ use crate::crypto::SecretKey;
 use crate::error::StoreError;
 use crate::model::{
     ApiKey, ApiKeyId, BatchResult, Environment, EnvironmentId, Integration, IntegrationId,
-    IntegrationSettings, NewApiKey, NewIntegration, RecordQuery, RecordWrite, RunId, RunOutcome,
-    StoredRecord, SyncMode, SyncRun, TrackedApplication,
+    IntegrationSettings, NewApiKey, NewIntegration, RecordQuery, RecordWrite, RelationQuery, RunId,
+    RunOutcome, StoredRecord, SyncMode, SyncRun, TrackedApplication,
 };
 use crate::{Store, StoreResult};
 use records::KeyColumn;
 
 /// How long a connection waits for a lock held by another connection before failing.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
-/// Read connections kept open for reuse.
-const MAX_IDLE_READERS: usize = 4;
+/// Read connections open at once, unless [`SqliteOptions::max_readers`] says otherwise.
+pub const DEFAULT_MAX_READERS: usize = 8;
 /// Plaintext sealed into `store_meta` to tell a wrong encryption key at open time.
 const KEY_CHECK_PLAINTEXT: &[u8] = b"atsbridge store key check";
 const KEY_CHECK_META: &str = "credentials_key_check";
@@ -45,8 +45,30 @@ struct Inner {
     writer: Mutex<Connection>,
     /// `None` for an in-memory database, whose reads go through the writer.
     path: Option<PathBuf>,
-    idle_readers: Mutex<Vec<Connection>>,
+    readers: ReaderPool,
     key: SecretKey,
+}
+
+/// Options of [`SqliteStore::open_with`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SqliteOptions {
+    /// Read connections open at once; further reads wait for one to be free. Each connection
+    /// has its own page cache, so this bounds the memory reads take.
+    pub max_readers: usize,
+}
+
+impl Default for SqliteOptions {
+    fn default() -> Self {
+        Self {
+            max_readers: DEFAULT_MAX_READERS,
+        }
+    }
+}
+
+/// A bounded pool of read connections: at most `permits` exist, opened on demand and kept.
+struct ReaderPool {
+    permits: Arc<tokio::sync::Semaphore>,
+    idle: Mutex<Vec<Connection>>,
 }
 
 impl std::fmt::Debug for SqliteStore {
@@ -65,6 +87,20 @@ impl SqliteStore {
     /// with [`StoreError::WrongEncryptionKey`] when `key` is not the key the database was
     /// created with. Blocks while it runs; call it at startup (or in `spawn_blocking`).
     pub fn open(path: impl AsRef<Path>, key: SecretKey) -> StoreResult<Self> {
+        Self::open_with(path, key, SqliteOptions::default())
+    }
+
+    /// [`SqliteStore::open`] with explicit options.
+    pub fn open_with(
+        path: impl AsRef<Path>,
+        key: SecretKey,
+        options: SqliteOptions,
+    ) -> StoreResult<Self> {
+        if options.max_readers == 0 {
+            return Err(StoreError::InvalidArgument(
+                "the SQLite read pool needs at least one connection".into(),
+            ));
+        }
         let path = path.as_ref().to_path_buf();
         let writer = Connection::open(&path)?;
         configure(&writer)?;
@@ -73,20 +109,21 @@ impl SqliteStore {
             tracing::warn!(journal_mode = %mode, "SQLite refused WAL mode");
         }
         writer.pragma_update(None, "synchronous", "NORMAL")?;
-        Self::finish_open(writer, Some(path), key)
+        Self::finish_open(writer, Some(path), key, options)
     }
 
     /// Opens a private in-memory database (for tests and throw-away demos).
     pub fn open_in_memory(key: SecretKey) -> StoreResult<Self> {
         let writer = Connection::open_in_memory()?;
         configure(&writer)?;
-        Self::finish_open(writer, None, key)
+        Self::finish_open(writer, None, key, SqliteOptions::default())
     }
 
     fn finish_open(
         mut writer: Connection,
         path: Option<PathBuf>,
         key: SecretKey,
+        options: SqliteOptions,
     ) -> StoreResult<Self> {
         migrations::migrate(&mut writer)?;
         check_or_record_key(&writer, &key)?;
@@ -94,7 +131,10 @@ impl SqliteStore {
             inner: Arc::new(Inner {
                 writer: Mutex::new(writer),
                 path,
-                idle_readers: Mutex::new(Vec::new()),
+                readers: ReaderPool {
+                    permits: Arc::new(tokio::sync::Semaphore::new(options.max_readers)),
+                    idle: Mutex::new(Vec::new()),
+                },
                 key,
             }),
         })
@@ -117,39 +157,54 @@ impl SqliteStore {
         .await
     }
 
-    /// Runs `work` on a read connection (the writer for in-memory stores).
+    /// Runs `work` on a read connection (the writer for in-memory stores). Waits while every
+    /// connection of the bounded pool is busy.
     async fn read<T, F>(&self, work: F) -> StoreResult<T>
     where
         T: Send + 'static,
         F: FnOnce(&Connection, &SecretKey) -> StoreResult<T> + Send + 'static,
     {
         let inner = Arc::clone(&self.inner);
-        run_blocking(move || {
-            let Some(path) = &inner.path else {
+        if inner.path.is_none() {
+            return run_blocking(move || {
                 let conn = inner
                     .writer
                     .lock()
                     .map_err(|_| StoreError::Worker("writer connection mutex poisoned".into()))?;
-                return work(&conn, &inner.key);
-            };
+                work(&conn, &inner.key)
+            })
+            .await;
+        }
+        let permit = Arc::clone(&inner.readers.permits)
+            .acquire_owned()
+            .await
+            .map_err(|_| StoreError::Worker("the read pool is closed".into()))?;
+        run_blocking(move || {
+            let _permit = permit;
             let idle = inner
-                .idle_readers
+                .readers
+                .idle
                 .lock()
                 .map_err(|_| StoreError::Worker("reader pool mutex poisoned".into()))?
                 .pop();
-            let conn = match idle {
-                Some(conn) => conn,
-                None => open_reader(path)?,
+            let conn = match (idle, &inner.path) {
+                (Some(conn), _) => conn,
+                (None, Some(path)) => open_reader(path)?,
+                (None, None) => return Err(StoreError::Worker("no database path".into())),
             };
             let result = work(&conn, &inner.key);
-            if let Ok(mut idle) = inner.idle_readers.lock()
-                && idle.len() < MAX_IDLE_READERS
-            {
+            // The permit bounds how many connections exist, so every one can be kept.
+            if let Ok(mut idle) = inner.readers.idle.lock() {
                 idle.push(conn);
             }
             result
         })
         .await
+    }
+
+    /// Read connections open now (idle ones; for tests of the pool bound).
+    pub fn open_readers(&self) -> usize {
+        self.inner.readers.idle.lock().map_or(0, |idle| idle.len())
     }
 }
 
@@ -418,19 +473,10 @@ impl Store for SqliteStore {
         .await
     }
 
-    async fn find_by_json_in(
-        &self,
-        integration_id: &IntegrationId,
-        model: Model,
-        path: &str,
-        values: &[String],
-        include_deleted: bool,
-    ) -> StoreResult<Vec<StoredRecord>> {
-        let (id, path, values) = (integration_id.clone(), path.to_owned(), values.to_vec());
-        self.read(move |conn, _| {
-            records::find_by_json_in(conn, &id, model, &path, &values, include_deleted)
-        })
-        .await
+    async fn find_related(&self, query: &RelationQuery) -> StoreResult<Vec<StoredRecord>> {
+        let query = query.clone();
+        self.read(move |conn, _| records::find_related(conn, &query))
+            .await
     }
 
     async fn known_remote_ids(

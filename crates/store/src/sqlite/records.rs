@@ -1,18 +1,124 @@
 //! Record writes (batches, deletion marking, relation touches) and reads (keyset lists).
 
-use atsbridge_schema::{KomboId, Model, Timestamp};
+use atsbridge_schema::{Model, Timestamp};
 use rusqlite::types::Value;
-use rusqlite::{Connection, OptionalExtension, params, params_from_iter};
+use rusqlite::{Connection, OptionalExtension, Transaction, params, params_from_iter};
 
-use super::convert::{RECORD_COLUMNS, collect_records, json_list, ts_to_sql};
+use super::convert::{collect_records, json_list, ts_to_sql};
 use crate::error::StoreError;
+use crate::keys::index_keys;
 use crate::model::{
-    BatchResult, IntegrationId, JsonFilterOp, RecordQuery, RecordWrite, RunId, StoredRecord,
-    TrackedRestriction,
+    BatchResult, IntegrationId, RecordQuery, RecordWrite, RelationQuery, RunId, StoredRecord,
 };
+use crate::sql::{Dialect, Param, RECORD_COLUMNS, Sql, list_query, relation_query};
 
-/// Largest page [`list_records`] returns, whatever the caller asks for.
-pub(crate) const MAX_LIST_LIMIT: u32 = 10_000;
+/// SQLite's flavour of the shared record queries.
+pub(crate) struct SqliteDialect;
+
+impl Dialect for SqliteDialect {
+    fn placeholder(&self, n: usize) -> String {
+        format!("?{n}")
+    }
+
+    fn in_list(&self, expr: &str, placeholder: &str) -> String {
+        format!("{expr} IN (SELECT value FROM json_each({placeholder}))")
+    }
+
+    fn contains(&self, haystack: &str, placeholder: &str) -> String {
+        format!("instr({haystack}, {placeholder}) > 0")
+    }
+}
+
+/// The parameters of a shared query as SQLite values (lists as JSON arrays).
+pub(crate) fn sqlite_params(params: &[Param]) -> Vec<Value> {
+    params
+        .iter()
+        .map(|param| match param {
+            Param::Text(text) => Value::Text(text.clone()),
+            Param::Int(n) => Value::Integer(*n),
+            Param::TextList(list) => Value::Text(json_list(list)),
+        })
+        .collect()
+}
+
+/// Replaces the key rows of the record at `seq` with those of its new document.
+fn write_record_keys(
+    tx: &Transaction<'_>,
+    seq: i64,
+    integration_id: &str,
+    write: &RecordWrite,
+    replace: bool,
+) -> Result<(), StoreError> {
+    if replace {
+        tx.prepare_cached("DELETE FROM record_keys WHERE seq = ?1")?
+            .execute([seq])?;
+    }
+    let mut insert = tx.prepare_cached(
+        "INSERT INTO record_keys (seq, integration_id, model, key, value)
+         VALUES (?1, ?2, ?3, ?4, ?5)",
+    )?;
+    for (key, value) in index_keys(write.model, &write.document) {
+        insert.execute(params![
+            seq,
+            integration_id,
+            write.model.as_str(),
+            key.as_str(),
+            value
+        ])?;
+    }
+    Ok(())
+}
+
+/// Derives the key rows of every stored record from its document (migration 3, for records
+/// written before the key index existed). Reads and writes in slices of `seq`, so memory stays
+/// bounded on large databases.
+pub(crate) fn backfill_record_keys(tx: &Transaction<'_>) -> Result<(), StoreError> {
+    const SLICE: i64 = 5_000;
+    let mut after = 0_i64;
+    let mut insert = tx.prepare(
+        "INSERT OR IGNORE INTO record_keys (seq, integration_id, model, key, value)
+         VALUES (?1, ?2, ?3, ?4, ?5)",
+    )?;
+    let mut read = tx.prepare(
+        "SELECT seq, integration_id, model, document FROM records
+         WHERE seq > ?1 ORDER BY seq LIMIT ?2",
+    )?;
+    loop {
+        let rows = read
+            .query_map(params![after, SLICE], |row| {
+                Ok((
+                    row.get::<_, i64>(0)?,
+                    row.get::<_, String>(1)?,
+                    row.get::<_, String>(2)?,
+                    row.get::<_, String>(3)?,
+                ))
+            })?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        let Some(last) = rows.last() else {
+            return Ok(());
+        };
+        after = last.0;
+        for (seq, integration_id, model, document) in rows {
+            let Some(model) = Model::ALL.into_iter().find(|m| m.as_str() == model) else {
+                return Err(StoreError::Corrupt(format!(
+                    "record seq {seq} has unknown model `{model}`"
+                )));
+            };
+            let document: serde_json::Value = serde_json::from_str(&document).map_err(|e| {
+                StoreError::Corrupt(format!("record seq {seq}: bad document JSON: {e}"))
+            })?;
+            for (key, value) in index_keys(model, &document) {
+                insert.execute(params![
+                    seq,
+                    integration_id,
+                    model.as_str(),
+                    key.as_str(),
+                    value
+                ])?;
+            }
+        }
+    }
+}
 
 pub(crate) fn apply_batch(
     conn: &mut Connection,
@@ -73,6 +179,8 @@ pub(crate) fn apply_batch(
                         remote_created_at,
                         run
                     ])?;
+                    let seq = tx.last_insert_rowid();
+                    write_record_keys(&tx, seq, integration_id.as_str(), write, false)?;
                     result.inserted += 1;
                     result.changed.push(index);
                 }
@@ -86,6 +194,7 @@ pub(crate) fn apply_batch(
                         run,
                         seq
                     ])?;
+                    write_record_keys(&tx, seq, integration_id.as_str(), write, true)?;
                     if deleted {
                         result.undeleted += 1;
                     } else {
@@ -124,6 +233,8 @@ pub(crate) fn mark_unseen_deleted(
         .query_row(params![run_id.0, integration_id.as_str()], |row| row.get(0))
         .optional()?
         .ok_or(StoreError::RunNotFound(run_id.0))?;
+    const RETURNED_COLUMNS: &str = "seq, id, remote_id, document, changed_at, \
+         remote_deleted_at, relations_changed_at, remote_created_at";
     // Records written after the run started without being seen by it (created through the
     // API meanwhile) are not evidence of a deletion, so they are spared.
     let mut statement = tx.prepare_cached(&format!(
@@ -131,7 +242,7 @@ pub(crate) fn mark_unseen_deleted(
              WHERE integration_id = ?2 AND model = ?3 AND remote_deleted_at IS NULL
                AND (last_seen_run IS NULL OR last_seen_run <> ?4)
                AND (written_outside_run_at IS NULL OR written_outside_run_at < ?5)
-             RETURNING {RECORD_COLUMNS}"
+             RETURNING {RETURNED_COLUMNS}"
     ))?;
     let marked = collect_records(
         &mut statement,
@@ -174,107 +285,18 @@ pub(crate) fn touch_relations(
     Ok(touched as u64)
 }
 
-/// Builds the SQL and parameters of a [`RecordQuery`]. Every value is bound, never inlined.
-fn build_list_query(query: &RecordQuery) -> (String, Vec<Value>) {
-    let mut sql =
-        format!("SELECT {RECORD_COLUMNS} FROM records WHERE integration_id = ? AND model = ?");
-    let mut values: Vec<Value> = vec![
-        Value::Text(query.integration_id.to_string()),
-        Value::Text(query.model.as_str().to_owned()),
-    ];
-    if let Some(after) = query.after_seq {
-        sql.push_str(" AND seq > ?");
-        values.push(Value::Integer(after));
-    }
-    if !query.include_deleted {
-        sql.push_str(" AND remote_deleted_at IS NULL");
-    }
-    if let Some(after) = query.updated_after {
-        sql.push_str(" AND (changed_at > ? OR relations_changed_at > ?)");
-        values.push(Value::Integer(ts_to_sql(after)));
-        values.push(Value::Integer(ts_to_sql(after)));
-    }
-    if let Some(after) = query.remote_created_after {
-        sql.push_str(" AND remote_created_at > ?");
-        values.push(Value::Integer(ts_to_sql(after)));
-    }
-    if let Some(ids) = &query.ids {
-        sql.push_str(" AND id IN (SELECT value FROM json_each(?))");
-        let ids: Vec<&str> = ids.iter().map(KomboId::as_str).collect();
-        values.push(Value::Text(json_list(&ids)));
-    }
-    if let Some(remote_ids) = &query.remote_ids {
-        sql.push_str(" AND remote_id IN (SELECT value FROM json_each(?))");
-        values.push(Value::Text(json_list(remote_ids)));
-    }
-    if let Some(remote_ids) = &query.restrict_to_remote_ids {
-        sql.push_str(" AND remote_id IN (SELECT value FROM json_each(?))");
-        values.push(Value::Text(json_list(remote_ids)));
-    }
-    if let Some(restriction) = query.restrict_to_tracked {
-        let column = match restriction {
-            TrackedRestriction::Applications => "application_remote_id",
-            TrackedRestriction::Candidates => "candidate_remote_id",
-        };
-        sql.push_str(&format!(
-            " AND remote_id IN (SELECT {column} FROM tracked_applications
-                                WHERE integration_id = ? AND {column} IS NOT NULL)"
-        ));
-        values.push(Value::Text(query.integration_id.to_string()));
-    }
-    for filter in &query.json_filters {
-        let path = Value::Text(filter.path.clone());
-        match &filter.op {
-            JsonFilterOp::In(accepted) => {
-                sql.push_str(" AND json_extract(document, ?) IN (SELECT value FROM json_each(?))");
-                values.push(path);
-                values.push(Value::Text(json_list(accepted)));
-            }
-            JsonFilterOp::ContainsCaseInsensitive(needle) => {
-                sql.push_str(" AND instr(lower(json_extract(document, ?)), lower(?)) > 0");
-                values.push(path);
-                values.push(Value::Text(needle.clone()));
-            }
-            JsonFilterOp::EqualsCaseInsensitive(expected) => {
-                sql.push_str(" AND lower(json_extract(document, ?)) = lower(?)");
-                values.push(path);
-                values.push(Value::Text(expected.clone()));
-            }
-            JsonFilterOp::ArrayContainsAny {
-                item_key,
-                values: accepted,
-                case_insensitive,
-            } => {
-                let item = match item_key {
-                    Some(_) => "json_extract(item.value, ?)",
-                    None => "item.value",
-                };
-                let (item, accepted_value) = if *case_insensitive {
-                    (format!("lower({item})"), "lower(accepted.value)")
-                } else {
-                    (item.to_owned(), "accepted.value")
-                };
-                sql.push_str(&format!(
-                    " AND EXISTS (SELECT 1 FROM json_each(document, ?) AS item
-                                  WHERE {item} IN (SELECT {accepted_value}
-                                                   FROM json_each(?) AS accepted))"
-                ));
-                values.push(path);
-                if let Some(key) = item_key {
-                    values.push(Value::Text(json_member_path(key)));
-                }
-                values.push(Value::Text(json_list(accepted)));
-            }
-        }
-    }
-    sql.push_str(" ORDER BY seq LIMIT ?");
-    values.push(Value::Integer(i64::from(query.limit.min(MAX_LIST_LIMIT))));
-    (sql, values)
-}
-
-/// The JSON path of an object member, quoted so any key name is taken literally.
-fn json_member_path(key: &str) -> String {
-    format!("$.\"{}\"", key.replace('"', "\\\""))
+/// Runs a shared query built by [`crate::sql`].
+fn run_shared(
+    conn: &Connection,
+    sql: &Sql<'_>,
+    model: Model,
+) -> Result<Vec<StoredRecord>, StoreError> {
+    let mut statement = conn.prepare_cached(&sql.text)?;
+    collect_records(
+        &mut statement,
+        params_from_iter(sqlite_params(&sql.params)),
+        model,
+    )
 }
 
 pub(crate) fn list_records(
@@ -284,9 +306,17 @@ pub(crate) fn list_records(
     if query.limit == 0 {
         return Ok(Vec::new());
     }
-    let (sql, values) = build_list_query(query);
-    let mut statement = conn.prepare_cached(&sql)?;
-    collect_records(&mut statement, params_from_iter(values), query.model)
+    run_shared(conn, &list_query(&SqliteDialect, query), query.model)
+}
+
+pub(crate) fn find_related(
+    conn: &Connection,
+    query: &RelationQuery,
+) -> Result<Vec<StoredRecord>, StoreError> {
+    if query.values.is_empty() {
+        return Ok(Vec::new());
+    }
+    run_shared(conn, &relation_query(&SqliteDialect, query), query.model)
 }
 
 pub(crate) fn get_by_column(
@@ -304,10 +334,10 @@ pub(crate) fn get_by_column(
         KeyColumn::KomboId => "id",
     };
     let mut statement = conn.prepare_cached(&format!(
-        "SELECT {RECORD_COLUMNS} FROM records
-         WHERE integration_id = ?1 AND model = ?2
-           AND {column} IN (SELECT value FROM json_each(?3))
-         ORDER BY seq"
+        "SELECT {RECORD_COLUMNS} FROM records r
+         WHERE r.integration_id = ?1 AND r.model = ?2
+           AND r.{column} IN (SELECT value FROM json_each(?3))
+         ORDER BY r.seq"
     ))?;
     collect_records(
         &mut statement,
@@ -323,37 +353,6 @@ pub(crate) enum KeyColumn {
     RemoteId,
     /// The Kombo id.
     KomboId,
-}
-
-pub(crate) fn find_by_json_in(
-    conn: &Connection,
-    integration_id: &IntegrationId,
-    model: Model,
-    path: &str,
-    values: &[String],
-    include_deleted: bool,
-) -> Result<Vec<StoredRecord>, StoreError> {
-    if values.is_empty() {
-        return Ok(Vec::new());
-    }
-    let mut statement = conn.prepare_cached(&format!(
-        "SELECT {RECORD_COLUMNS} FROM records
-         WHERE integration_id = ?1 AND model = ?2
-           AND (?5 OR remote_deleted_at IS NULL)
-           AND json_extract(document, ?3) IN (SELECT value FROM json_each(?4))
-         ORDER BY seq"
-    ))?;
-    collect_records(
-        &mut statement,
-        params![
-            integration_id.as_str(),
-            model.as_str(),
-            path,
-            json_list(values),
-            include_deleted
-        ],
-        model,
-    )
 }
 
 pub(crate) fn known_remote_ids(
