@@ -181,6 +181,9 @@ pub fn summary_table(summary: &SyncSummary) -> String {
     )
 }
 
+/// How often `serve` looks for integrations added or removed by another process.
+const INTEGRATION_WATCH_PERIOD: Duration = Duration::from_secs(30);
+
 /// Options of [`serve_api`].
 pub struct ServeOptions {
     /// Listen address.
@@ -209,6 +212,8 @@ pub async fn serve_api(
             .start_all()
             .await
             .context("starting the sync scheduler")?;
+        // Integrations added or removed by the CLI or another instance are picked up.
+        scheduler.watch_integrations(INTEGRATION_WATCH_PERIOD);
     }
     let trigger = Arc::new(SchedulerTrigger::new(scheduler.clone()));
     let state = AppState::new(store, Arc::new(registry), trigger, options.config)

@@ -28,7 +28,8 @@ pub use model::{
 };
 pub use sqlite::{DEFAULT_MAX_READERS, SqliteOptions, SqliteStore};
 
-/// How long a queued or running run stays claimed without a heartbeat.
+/// How long a queued or running run stays claimed without a heartbeat, by default
+/// (see [`Store::run_lease`]).
 ///
 /// The process that owns a run renews its lease with [`Store::heartbeat_run`] well within
 /// this time (the sync engine beats every 15 seconds). A run whose last heartbeat is older
@@ -284,6 +285,12 @@ pub trait Store: Send + Sync {
     /// `now`; their process stopped) as failed and returns how many. Runs with a live lease,
     /// also those of other processes, are left alone.
     async fn fail_stale_runs(&self, now: Timestamp) -> StoreResult<u64>;
+
+    /// How long a queued or running run of this store stays claimed without a heartbeat;
+    /// owners renew well within it. [`RUN_LEASE`] unless the store was opened with another.
+    fn run_lease(&self) -> std::time::Duration {
+        RUN_LEASE
+    }
 
     /// The `n` most recent runs of an integration, newest first.
     async fn last_runs(&self, integration_id: &IntegrationId, n: u32) -> StoreResult<Vec<SyncRun>>;

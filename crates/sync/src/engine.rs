@@ -33,7 +33,8 @@ pub struct EngineConfig {
     /// fan-out connector's records become visible during the run).
     pub flush_interval: Duration,
     /// How often a run in progress renews its lease in the store
-    /// ([`Store::heartbeat_run`]); must stay well below [`atsbridge_store::RUN_LEASE`].
+    /// ([`Store::heartbeat_run`]). The engine beats at least 8 times per lease
+    /// ([`Store::run_lease`]), whatever this says.
     pub heartbeat_interval: Duration,
 }
 
@@ -630,13 +631,19 @@ impl SyncEngine {
         }
     }
 
-    /// Starts renewing the lease of `run_id` every `heartbeat_interval` on the engine's clock.
+    /// Starts renewing the lease of `run_id` on the engine's clock, every
+    /// `heartbeat_interval` or an eighth of the store's lease, whichever is shorter.
     fn heartbeat(&self, run_id: RunId, cancel: &CancellationToken) -> Heartbeat {
+        let interval = self
+            .config
+            .heartbeat_interval
+            .min(self.store.run_lease() / 8)
+            .max(Duration::from_millis(10));
         Heartbeat::start(
             Arc::clone(&self.store),
             Arc::clone(&self.clock),
             run_id,
-            self.config.heartbeat_interval,
+            interval,
             cancel.clone(),
         )
     }

@@ -182,6 +182,51 @@ impl Scheduler {
         Ok(count)
     }
 
+    /// Keeps the loops in step with the store: every `period`, starts a loop for each
+    /// integration that has none (added by the CLI or another instance) and stops the loops
+    /// of integrations that were removed. Ends with [`Scheduler::shutdown`].
+    pub fn watch_integrations(self: &Arc<Self>, period: Duration) -> JoinHandle<()> {
+        let scheduler = Arc::clone(self);
+        tokio::spawn(async move {
+            loop {
+                tokio::select! {
+                    () = scheduler.shutdown.cancelled() => return,
+                    () = tokio::time::sleep(period) => {}
+                }
+                if let Err(error) = scheduler.reconcile_integrations().await {
+                    tracing::warn!(%error, "cannot list integrations; will try again");
+                }
+            }
+        })
+    }
+
+    /// One step of [`Scheduler::watch_integrations`]; returns (started, stopped).
+    pub async fn reconcile_integrations(&self) -> Result<(usize, usize), SyncError> {
+        let integrations = self.engine.store().list_integrations(None).await?;
+        let known: Vec<IntegrationId> = self
+            .loops
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .keys()
+            .cloned()
+            .collect();
+        let mut started = 0;
+        for integration in &integrations {
+            if !known.contains(&integration.id) {
+                tracing::info!(integration_id = %integration.id, "found a new integration; scheduling its syncs");
+                self.start_integration(integration.clone());
+                started += 1;
+            }
+        }
+        let mut stopped = 0;
+        for id in known {
+            if !integrations.iter().any(|i| i.id == id) && self.stop_integration(&id).await {
+                stopped += 1;
+            }
+        }
+        Ok((started, stopped))
+    }
+
     /// Starts (or restarts) the loop of one integration.
     pub fn start_integration(&self, integration: Integration) {
         let (force, requests) = mpsc::channel(1);
@@ -194,6 +239,7 @@ impl Scheduler {
             integration_id: integration.id.clone(),
             slot: Arc::clone(&slot),
             stop: stop.clone(),
+            last_own_run: Mutex::new(None),
         };
         let task = tokio::spawn(worker.run(requests));
         let previous = self
@@ -337,6 +383,8 @@ struct IntegrationWorker {
     integration_id: IntegrationId,
     slot: RunSlot,
     stop: CancellationToken,
+    /// The last run this worker started itself; the timers already count from it.
+    last_own_run: Mutex<Option<RunId>>,
 }
 
 fn intervals(settings: &IntegrationSettings) -> (Duration, Duration) {
@@ -424,6 +472,16 @@ impl IntegrationWorker {
                     run.mode
                 }
                 Wake::Timer(mode) => {
+                    let (full, delta) = intervals(&integration.settings);
+                    let interval = if mode == SyncMode::Full { full } else { delta };
+                    if let Some(wait) = self.recent_run_elsewhere(mode, interval).await {
+                        let next = Instant::now() + wait;
+                        match mode {
+                            SyncMode::Full => next_full = next,
+                            SyncMode::Delta => next_delta = next,
+                        }
+                        continue;
+                    }
                     match self.queue_timer_run(&integration, mode).await {
                         TimerRun::Queued(run) => self.run_once(&integration, run).await,
                         TimerRun::ForcedPending => continue,
@@ -455,6 +513,54 @@ impl IntegrationWorker {
                 None
             }
         }
+    }
+
+    /// When another process (another `serve` instance on the same database) ran the
+    /// integration within `interval`, how long until this timer is due again.
+    ///
+    /// Several instances each run a loop per integration; without this, each would run its
+    /// own schedule and the integration would sync once per interval per instance. The store
+    /// still refuses overlapping runs; this keeps the schedule shared. Counted are runs that
+    /// succeeded or are in progress; for a full timer only full runs. Failed runs do not delay
+    /// the next attempt.
+    async fn recent_run_elsewhere(&self, mode: SyncMode, interval: Duration) -> Option<Duration> {
+        let runs = match self
+            .engine
+            .store()
+            .last_runs(&self.integration_id, 20)
+            .await
+        {
+            Ok(runs) => runs,
+            Err(error) => {
+                tracing::warn!(integration_id = %self.integration_id, %error, "cannot read recent runs");
+                return None;
+            }
+        };
+        let latest = runs.into_iter().find(|run| {
+            matches!(
+                run.status,
+                RunStatus::Succeeded | RunStatus::Running | RunStatus::Queued
+            ) && (mode == SyncMode::Delta || run.mode == SyncMode::Full)
+        })?;
+        let own = *self
+            .last_own_run
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        if own == Some(latest.id) {
+            return None;
+        }
+        let elapsed = self
+            .engine
+            .now()
+            .as_datetime()
+            .signed_duration_since(latest.started_at.as_datetime())
+            .to_std()
+            .unwrap_or_default();
+        let wait = interval
+            .checked_sub(elapsed)
+            .filter(|wait| !wait.is_zero())?;
+        tracing::debug!(integration_id = %self.integration_id, run_id = %latest.id, ?wait, "a recent run elsewhere defers this timer");
+        Some(wait)
     }
 
     /// Records a timer's run as queued and takes the slot for it, unless a forced run got
@@ -498,6 +604,10 @@ impl IntegrationWorker {
 
     /// Runs a queued run to its end (the engine records how it ended).
     async fn run_once(&self, integration: &Integration, run: ActiveRun) {
+        *self
+            .last_own_run
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner) = Some(run.run_id);
         let connector = match self.connectors.connector(integration).await {
             Ok(connector) => connector,
             Err(error) => {

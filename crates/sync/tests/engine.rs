@@ -1193,3 +1193,54 @@ async fn a_run_that_lost_its_lease_stops_and_deletes_nothing() {
     assert_eq!(runs[0].id, takeover);
     assert!(h.record(Model::Job, "2").await.remote_deleted_at.is_none());
 }
+
+/// Two schedulers on one database (two `serve` instances) share the schedule: each run is
+/// recorded once, and the integration syncs once per interval, not once per instance.
+#[tokio::test(start_paused = true)]
+async fn two_schedulers_on_one_store_sync_once_per_interval() {
+    let h = harness(true).await;
+    let second_engine = Arc::new(SyncEngine::new(h.store.clone()).with_clock(h.clock.clone()));
+    let first = Scheduler::new(Arc::new(h.engine), Arc::new(FakeProvider(h.fake.clone())));
+    let second = Scheduler::new(second_engine, Arc::new(FakeProvider(h.fake.clone())));
+    first.start_integration(h.integration.clone());
+    second.start_integration(h.integration.clone());
+
+    tokio::time::sleep(Duration::from_secs(60)).await;
+    assert_eq!(modes(&h.fake).len(), 1, "one initial full run between both");
+    tokio::time::sleep(Duration::from_secs(60 * 60)).await;
+    let runs = h.store.last_runs(&h.integration.id, 50).await.unwrap();
+    assert_eq!(
+        modes(&h.fake).len(),
+        5,
+        "a delta every 15 minutes, whichever instance runs it ({} runs recorded)",
+        runs.len()
+    );
+    assert!(runs.iter().all(|r| r.status == RunStatus::Succeeded));
+    first.shutdown().await;
+    second.shutdown().await;
+}
+
+/// `serve` picks up integrations added or removed by another process.
+#[tokio::test(start_paused = true)]
+async fn the_scheduler_follows_integrations_added_and_removed_elsewhere() {
+    let h = harness(true).await;
+    let scheduler = Scheduler::new(Arc::new(h.engine), Arc::new(FakeProvider(h.fake.clone())));
+    assert_eq!(scheduler.reconcile_integrations().await.unwrap(), (1, 0));
+    assert_eq!(scheduler.reconcile_integrations().await.unwrap(), (0, 0));
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    assert_eq!(modes(&h.fake).len(), 1, "the found integration is synced");
+    assert!(
+        h.store
+            .remove_integration(&h.integration.environment_id, &h.integration.id)
+            .await
+            .unwrap()
+    );
+    assert_eq!(scheduler.reconcile_integrations().await.unwrap(), (0, 1));
+    assert!(matches!(
+        scheduler
+            .force_sync(&h.integration.id, SyncMode::Full)
+            .await,
+        Err(SyncError::UnknownIntegration(_))
+    ));
+    scheduler.shutdown().await;
+}

@@ -47,6 +47,7 @@ struct Inner {
     path: Option<PathBuf>,
     readers: ReaderPool,
     key: SecretKey,
+    run_lease: Duration,
 }
 
 /// Options of [`SqliteStore::open_with`].
@@ -55,12 +56,16 @@ pub struct SqliteOptions {
     /// Read connections open at once; further reads wait for one to be free. Each connection
     /// has its own page cache, so this bounds the memory reads take.
     pub max_readers: usize,
+    /// How long a queued or running run stays claimed without a heartbeat
+    /// ([`crate::RUN_LEASE`] by default).
+    pub run_lease: Duration,
 }
 
 impl Default for SqliteOptions {
     fn default() -> Self {
         Self {
             max_readers: DEFAULT_MAX_READERS,
+            run_lease: crate::RUN_LEASE,
         }
     }
 }
@@ -101,6 +106,11 @@ impl SqliteStore {
                 "the SQLite read pool needs at least one connection".into(),
             ));
         }
+        if options.run_lease.is_zero() {
+            return Err(StoreError::InvalidArgument(
+                "the run lease must be longer than zero".into(),
+            ));
+        }
         let path = path.as_ref().to_path_buf();
         let writer = Connection::open(&path)?;
         configure(&writer)?;
@@ -136,6 +146,7 @@ impl SqliteStore {
                     idle: Mutex::new(Vec::new()),
                 },
                 key,
+                run_lease: options.run_lease,
             }),
         })
     }
@@ -522,8 +533,8 @@ impl Store for SqliteStore {
         mode: SyncMode,
         started_at: Timestamp,
     ) -> StoreResult<RunId> {
-        let id = integration_id.clone();
-        self.write(move |conn, _| runs::start_run(conn, &id, mode, started_at))
+        let (id, lease) = (integration_id.clone(), self.inner.run_lease);
+        self.write(move |conn, _| runs::start_run(conn, &id, mode, started_at, lease))
             .await
     }
 
@@ -533,8 +544,8 @@ impl Store for SqliteStore {
         mode: SyncMode,
         queued_at: Timestamp,
     ) -> StoreResult<RunId> {
-        let id = integration_id.clone();
-        self.write(move |conn, _| runs::queue_run(conn, &id, mode, queued_at))
+        let (id, lease) = (integration_id.clone(), self.inner.run_lease);
+        self.write(move |conn, _| runs::queue_run(conn, &id, mode, queued_at, lease))
             .await
     }
 
@@ -559,8 +570,13 @@ impl Store for SqliteStore {
     }
 
     async fn fail_stale_runs(&self, now: Timestamp) -> StoreResult<u64> {
-        self.write(move |conn, _| runs::fail_stale_runs(conn, now))
+        let lease = self.inner.run_lease;
+        self.write(move |conn, _| runs::fail_stale_runs(conn, now, lease))
             .await
+    }
+
+    fn run_lease(&self) -> Duration {
+        self.inner.run_lease
     }
 
     async fn last_runs(&self, integration_id: &IntegrationId, n: u32) -> StoreResult<Vec<SyncRun>> {

@@ -1,6 +1,7 @@
 //! Sync runs, connector sync state and the tracked-applications set.
 
 use std::collections::BTreeMap;
+use std::time::Duration;
 
 use atsbridge_schema::Timestamp;
 use rusqlite::{Connection, OptionalExtension, Row, TransactionBehavior, params};
@@ -68,27 +69,45 @@ pub(crate) fn tracked_applications(
         .collect::<rusqlite::Result<Vec<_>>>()?)
 }
 
+/// Records the start of a run (see [`insert_run`]).
 pub(crate) fn start_run(
     conn: &mut Connection,
     integration_id: &IntegrationId,
     mode: SyncMode,
     started_at: Timestamp,
+    lease: Duration,
 ) -> Result<RunId, StoreError> {
-    insert_run(conn, integration_id, mode, RunStatus::Running, started_at)
+    insert_run(
+        conn,
+        integration_id,
+        mode,
+        RunStatus::Running,
+        started_at,
+        lease,
+    )
 }
 
+/// Records a run that starts later (see [`insert_run`]).
 pub(crate) fn queue_run(
     conn: &mut Connection,
     integration_id: &IntegrationId,
     mode: SyncMode,
     queued_at: Timestamp,
+    lease: Duration,
 ) -> Result<RunId, StoreError> {
-    insert_run(conn, integration_id, mode, RunStatus::Queued, queued_at)
+    insert_run(
+        conn,
+        integration_id,
+        mode,
+        RunStatus::Queued,
+        queued_at,
+        lease,
+    )
 }
 
 /// Records a new run unless the integration has one queued or running already.
 ///
-/// The integration's queued or running runs whose lease expired (see [`crate::RUN_LEASE`])
+/// The integration's queued or running runs whose `lease` expired
 /// are closed as failed first; a run with a live lease refuses the new one. The clean-up, the
 /// check and the insert share one `BEGIN IMMEDIATE` transaction: it takes SQLite's write lock
 /// before reading, so two processes on the same file cannot both see "no run" and both insert
@@ -99,10 +118,11 @@ fn insert_run(
     mode: SyncMode,
     status: RunStatus,
     at: Timestamp,
+    lease: Duration,
 ) -> Result<RunId, StoreError> {
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
     require_integration(&tx, integration_id)?;
-    let expired = close_stale_runs(&tx, Some(integration_id), at)?;
+    let expired = close_stale_runs(&tx, Some(integration_id), at, lease)?;
     if expired > 0 {
         tracing::warn!(
             %integration_id,
@@ -267,13 +287,14 @@ pub(crate) fn heartbeat_run(
 }
 
 /// Closes as failed the queued or running runs (of one integration, or of all with `None`)
-/// whose last heartbeat is older than [`crate::RUN_LEASE`] before `now`; returns how many.
+/// whose last heartbeat is older than `lease` before `now`; returns how many.
 fn close_stale_runs(
     conn: &Connection,
     integration_id: Option<&IntegrationId>,
     now: Timestamp,
+    lease: Duration,
 ) -> Result<usize, StoreError> {
-    let lease = i64::try_from(crate::RUN_LEASE.as_micros()).unwrap_or(i64::MAX);
+    let lease = i64::try_from(lease.as_micros()).unwrap_or(i64::MAX);
     let cutoff = ts_to_sql(now).saturating_sub(lease);
     let mut closed = 0;
     for (status, error) in [
@@ -305,9 +326,13 @@ fn close_stale_runs(
     Ok(closed)
 }
 
-pub(crate) fn fail_stale_runs(conn: &mut Connection, now: Timestamp) -> Result<u64, StoreError> {
+pub(crate) fn fail_stale_runs(
+    conn: &mut Connection,
+    now: Timestamp,
+    lease: Duration,
+) -> Result<u64, StoreError> {
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-    let closed = close_stale_runs(&tx, None, now)?;
+    let closed = close_stale_runs(&tx, None, now, lease)?;
     tx.commit()?;
     Ok(closed as u64)
 }
