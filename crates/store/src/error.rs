@@ -99,4 +99,12 @@ pub enum StoreError {
     /// The blocking task running the query panicked or was cancelled.
     #[error("store worker task failed: {0}")]
     Worker(String),
+
+    /// `store copy` was pointed at a store that already holds data.
+    #[error("the target store is not empty; copy only into a new, empty database")]
+    TargetNotEmpty,
+
+    /// After a copy, a table differs between source and target.
+    #[error("the copy does not match its source: {0}")]
+    CopyMismatch(String),
 }

@@ -8,8 +8,10 @@
 //! Environments own API keys (stored as SHA-256 hashes) and integrations (credentials
 //! encrypted with XChaCha20-Poly1305 under a [`SecretKey`] from configuration).
 
+mod copy;
 mod crypto;
 mod error;
+mod export;
 mod keys;
 mod model;
 mod sql;
@@ -17,8 +19,10 @@ mod sqlite;
 
 use atsbridge_schema::{KomboId, Model, Timestamp};
 
+pub use copy::{COPY_PAGE_ROWS, TableCheck, compare_stores, copy_store, table_digest};
 pub use crypto::SecretKey;
 pub use error::StoreError;
+pub use export::{ExportKey, ExportRow, ExportTable};
 pub use keys::{RecordKey, index_keys};
 pub use model::{
     ApiKey, ApiKeyId, BatchResult, Environment, EnvironmentId, Integration, IntegrationId,
@@ -294,6 +298,25 @@ pub trait Store: Send + Sync {
 
     /// The `n` most recent runs of an integration, newest first.
     async fn last_runs(&self, integration_id: &IntegrationId, n: u32) -> StoreResult<Vec<SyncRun>>;
+
+    // ---- whole-store copy ----
+
+    /// Whether the store holds no row at all (what opening it writes does not count).
+    async fn is_empty(&self) -> StoreResult<bool>;
+
+    /// Up to `limit` rows of `table` in its export order, starting after `after` (the
+    /// [`ExportRow::export_key`] of the last row of the previous page).
+    async fn export_rows(
+        &self,
+        table: ExportTable,
+        after: Option<ExportKey>,
+        limit: u32,
+    ) -> StoreResult<Vec<ExportRow>>;
+
+    /// Inserts exported rows as they are, in one transaction, deriving the key index of
+    /// records from their documents. Ids and sequence numbers are kept, and new rows written
+    /// later get higher ones. Fails on a row that exists already.
+    async fn import_rows(&self, rows: Vec<ExportRow>) -> StoreResult<()>;
 
     /// Saves the connector's opaque sync state (e.g. delta cursors) for the next run.
     async fn save_sync_state(

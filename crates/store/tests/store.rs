@@ -1488,3 +1488,160 @@ async fn opening_an_older_database_backfills_the_key_index() {
     assert_eq!(apps.len(), 1);
     assert_eq!(apps[0].remote_id, "a1");
 }
+
+/// `store copy` moves every table, keeps ids, sequence numbers and sealed credentials, and
+/// refuses a target that holds data.
+#[tokio::test]
+async fn copy_moves_everything_and_checks_it() {
+    let source = fixture();
+    let store = &source.store;
+    let i = env_and_integration(store).await;
+    let secret = store
+        .create_api_key(&i.environment_id, "copy")
+        .await
+        .unwrap()
+        .secret;
+    let run = store.start_run(&i.id, SyncMode::Full, at(0)).await.unwrap();
+    store
+        .apply_batch(
+            &i.id,
+            Some(run),
+            at(1),
+            vec![
+                write(&i, Model::Candidate, "c1", json!({"first_name": "Ada"})),
+                write(
+                    &i,
+                    Model::Application,
+                    "a1",
+                    json!({"candidate_remote_id": "c1", "job_remote_id": "j1"}),
+                ),
+            ],
+        )
+        .await
+        .unwrap();
+    store
+        .finish_run(
+            run,
+            RunOutcome {
+                status: RunStatus::Succeeded,
+                finished_at: at(2),
+                counts: Default::default(),
+                requests: Some(3),
+                error: None,
+            },
+        )
+        .await
+        .unwrap();
+    store
+        .track_application(
+            &i.id,
+            TrackedApplication {
+                application_remote_id: "a1".into(),
+                candidate_remote_id: Some("c1".into()),
+                job_remote_id: None,
+            },
+            at(3),
+        )
+        .await
+        .unwrap();
+    store
+        .save_sync_state(&i.id, &json!({"cursor": 7}))
+        .await
+        .unwrap();
+
+    let target_dir = tempfile::tempdir().unwrap();
+    let target = SqliteStore::open(target_dir.path().join("copy.db"), source.key.clone()).unwrap();
+    let mut pages = 0;
+    let checks = atsbridge_store::copy_store(store, &target, |_, _| pages += 1)
+        .await
+        .unwrap();
+    assert!(pages >= 6, "every non-empty table is copied");
+    assert!(checks.iter().all(|c| c.matches()));
+    let records = checks
+        .iter()
+        .find(|c| c.table == atsbridge_store::ExportTable::Records)
+        .unwrap();
+    assert_eq!(records.target_rows, 2);
+
+    // The copy works as a store: keys, credentials, records, relations, runs and state.
+    assert_eq!(
+        target.authenticate_api_key(&secret).await.unwrap(),
+        Some(i.environment_id.clone())
+    );
+    assert_eq!(
+        target.integration_credentials(&i.id).await.unwrap(),
+        store.integration_credentials(&i.id).await.unwrap()
+    );
+    assert_eq!(
+        target
+            .list_records(&query(&i, Model::Candidate))
+            .await
+            .unwrap(),
+        store
+            .list_records(&query(&i, Model::Candidate))
+            .await
+            .unwrap()
+    );
+    let apps = target
+        .find_related(&RelationQuery::new(
+            i.id.clone(),
+            Model::Application,
+            RecordKey::CandidateRemoteId,
+            vec!["c1".into()],
+        ))
+        .await
+        .unwrap();
+    assert_eq!(apps.len(), 1, "the key index is derived on import");
+    assert_eq!(
+        target.last_runs(&i.id, 5).await.unwrap(),
+        store.last_runs(&i.id, 5).await.unwrap()
+    );
+    assert_eq!(
+        target.load_sync_state(&i.id).await.unwrap(),
+        Some(json!({"cursor": 7}))
+    );
+    assert_eq!(target.tracked_applications(&i.id).await.unwrap().len(), 1);
+    // New rows continue after the copied ones.
+    target
+        .apply_batch(
+            &i.id,
+            None,
+            at(4),
+            vec![write(&i, Model::Candidate, "c2", json!({}))],
+        )
+        .await
+        .unwrap();
+    let seqs: Vec<i64> = target
+        .list_records(&query(&i, Model::Candidate))
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| r.seq)
+        .collect();
+    assert!(seqs[1] > seqs[0], "{seqs:?}");
+    let next_run = target
+        .start_run(&i.id, SyncMode::Full, at(5))
+        .await
+        .unwrap();
+    assert!(next_run > run);
+
+    // A target with data is refused before anything is written.
+    let err = atsbridge_store::copy_store(store, &target, |_, _| {})
+        .await
+        .unwrap_err();
+    assert!(matches!(err, StoreError::TargetNotEmpty), "{err}");
+
+    // The check sees a changed row.
+    let raw = rusqlite::Connection::open(target_dir.path().join("copy.db")).unwrap();
+    raw.execute("UPDATE tracked_applications SET job_remote_id = 'j9'", [])
+        .unwrap();
+    let checks = atsbridge_store::compare_stores(store, &target)
+        .await
+        .unwrap();
+    let tracked = checks
+        .iter()
+        .find(|c| c.table == atsbridge_store::ExportTable::TrackedApplications)
+        .unwrap();
+    assert_eq!(tracked.source_rows, tracked.target_rows);
+    assert!(!tracked.matches(), "{tracked:?}");
+}

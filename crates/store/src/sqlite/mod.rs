@@ -5,6 +5,7 @@
 //! on tokio's blocking thread pool.
 
 mod convert;
+mod export;
 mod migrations;
 mod records;
 mod runs;
@@ -19,6 +20,7 @@ use rusqlite::{Connection, OpenFlags, OptionalExtension};
 
 use crate::crypto::SecretKey;
 use crate::error::StoreError;
+use crate::export::{ExportKey, ExportRow, ExportTable};
 use crate::model::{
     ApiKey, ApiKeyId, BatchResult, Environment, EnvironmentId, Integration, IntegrationId,
     IntegrationSettings, NewApiKey, NewIntegration, RecordQuery, RecordWrite, RelationQuery, RunId,
@@ -582,6 +584,25 @@ impl Store for SqliteStore {
     async fn last_runs(&self, integration_id: &IntegrationId, n: u32) -> StoreResult<Vec<SyncRun>> {
         let id = integration_id.clone();
         self.read(move |conn, _| runs::last_runs(conn, &id, n))
+            .await
+    }
+
+    async fn is_empty(&self) -> StoreResult<bool> {
+        self.read(|conn, _| export::is_empty(conn)).await
+    }
+
+    async fn export_rows(
+        &self,
+        table: ExportTable,
+        after: Option<ExportKey>,
+        limit: u32,
+    ) -> StoreResult<Vec<ExportRow>> {
+        self.read(move |conn, _| export::export_rows(conn, table, after.as_ref(), limit))
+            .await
+    }
+
+    async fn import_rows(&self, rows: Vec<ExportRow>) -> StoreResult<()> {
+        self.write(move |conn, _| export::import_rows(conn, &rows))
             .await
     }
 

@@ -41,27 +41,23 @@ pub(crate) fn sqlite_params(params: &[Param]) -> Vec<Value> {
         .collect()
 }
 
-/// Replaces the key rows of the record at `seq` with those of its new document.
-fn write_record_keys(
-    tx: &Transaction<'_>,
+/// Writes the key rows of the record at `seq`, derived from its document.
+pub(crate) fn insert_record_keys(
+    conn: &Connection,
     seq: i64,
     integration_id: &str,
-    write: &RecordWrite,
-    replace: bool,
+    model: Model,
+    document: &serde_json::Value,
 ) -> Result<(), StoreError> {
-    if replace {
-        tx.prepare_cached("DELETE FROM record_keys WHERE seq = ?1")?
-            .execute([seq])?;
-    }
-    let mut insert = tx.prepare_cached(
+    let mut insert = conn.prepare_cached(
         "INSERT INTO record_keys (seq, integration_id, model, key, value)
          VALUES (?1, ?2, ?3, ?4, ?5)",
     )?;
-    for (key, value) in index_keys(write.model, &write.document) {
+    for (key, value) in index_keys(model, document) {
         insert.execute(params![
             seq,
             integration_id,
-            write.model.as_str(),
+            model.as_str(),
             key.as_str(),
             value
         ])?;
@@ -69,16 +65,26 @@ fn write_record_keys(
     Ok(())
 }
 
+/// Parses a stored model name and document, for code that reads raw rows.
+pub(crate) fn parse_stored(
+    seq: i64,
+    model: &str,
+    document: &str,
+) -> Result<(Model, serde_json::Value), StoreError> {
+    let model = model.parse::<Model>().map_err(|_| {
+        StoreError::Corrupt(format!("record seq {seq} has unknown model `{model}`"))
+    })?;
+    let document = serde_json::from_str(document)
+        .map_err(|e| StoreError::Corrupt(format!("record seq {seq}: bad document JSON: {e}")))?;
+    Ok((model, document))
+}
+
 /// Derives the key rows of every stored record from its document (migration 3, for records
-/// written before the key index existed). Reads and writes in slices of `seq`, so memory stays
-/// bounded on large databases.
+/// written before the key index existed). Reads in slices of `seq`, so memory stays bounded
+/// on large databases.
 pub(crate) fn backfill_record_keys(tx: &Transaction<'_>) -> Result<(), StoreError> {
     const SLICE: i64 = 5_000;
     let mut after = 0_i64;
-    let mut insert = tx.prepare(
-        "INSERT OR IGNORE INTO record_keys (seq, integration_id, model, key, value)
-         VALUES (?1, ?2, ?3, ?4, ?5)",
-    )?;
     let mut read = tx.prepare(
         "SELECT seq, integration_id, model, document FROM records
          WHERE seq > ?1 ORDER BY seq LIMIT ?2",
@@ -99,23 +105,8 @@ pub(crate) fn backfill_record_keys(tx: &Transaction<'_>) -> Result<(), StoreErro
         };
         after = last.0;
         for (seq, integration_id, model, document) in rows {
-            let Some(model) = Model::ALL.into_iter().find(|m| m.as_str() == model) else {
-                return Err(StoreError::Corrupt(format!(
-                    "record seq {seq} has unknown model `{model}`"
-                )));
-            };
-            let document: serde_json::Value = serde_json::from_str(&document).map_err(|e| {
-                StoreError::Corrupt(format!("record seq {seq}: bad document JSON: {e}"))
-            })?;
-            for (key, value) in index_keys(model, &document) {
-                insert.execute(params![
-                    seq,
-                    integration_id,
-                    model.as_str(),
-                    key.as_str(),
-                    value
-                ])?;
-            }
+            let (model, document) = parse_stored(seq, &model, &document)?;
+            insert_record_keys(tx, seq, &integration_id, model, &document)?;
         }
     }
 }
@@ -150,6 +141,7 @@ pub(crate) fn apply_batch(
                                                ELSE written_outside_run_at END
              WHERE seq = ?6",
         )?;
+        let mut delete_keys = tx.prepare_cached("DELETE FROM record_keys WHERE seq = ?1")?;
         let mut update_seen = tx.prepare_cached(
             "UPDATE records SET last_seen_run = COALESCE(?1, last_seen_run),
                  written_outside_run_at = CASE WHEN ?1 IS NULL THEN ?2
@@ -180,7 +172,13 @@ pub(crate) fn apply_batch(
                         run
                     ])?;
                     let seq = tx.last_insert_rowid();
-                    write_record_keys(&tx, seq, integration_id.as_str(), write, false)?;
+                    insert_record_keys(
+                        &tx,
+                        seq,
+                        integration_id.as_str(),
+                        write.model,
+                        &write.document,
+                    )?;
                     result.inserted += 1;
                     result.changed.push(index);
                 }
@@ -194,7 +192,14 @@ pub(crate) fn apply_batch(
                         run,
                         seq
                     ])?;
-                    write_record_keys(&tx, seq, integration_id.as_str(), write, true)?;
+                    delete_keys.execute([seq])?;
+                    insert_record_keys(
+                        &tx,
+                        seq,
+                        integration_id.as_str(),
+                        write.model,
+                        &write.document,
+                    )?;
                     if deleted {
                         result.undeleted += 1;
                     } else {
