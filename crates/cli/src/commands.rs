@@ -2,7 +2,7 @@
 //! environments, keys and coverage.
 
 use std::net::SocketAddr;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use anyhow::{Context as _, anyhow, bail};
@@ -53,7 +53,7 @@ pub struct AddIntegrationArgs {
 async fn open(flags: &ConfigFlags) -> anyhow::Result<(Settings, Arc<dyn Store>)> {
     let settings = Settings::load(flags, None)?;
     let key = settings.require_secret_key()?;
-    let store = runtime::open_store(&settings.database, key)?;
+    let store = runtime::open_store(&settings.database, key).await?;
     Ok((settings, store))
 }
 
@@ -78,7 +78,7 @@ async fn find_integration(store: &dyn Store, id: &str) -> anyhow::Result<Integra
 /// `atsbridge serve`.
 pub async fn serve(flags: &ConfigFlags, listen: Option<SocketAddr>) -> anyhow::Result<()> {
     let settings = Settings::load(flags, listen)?;
-    let store = runtime::open_store(&settings.database, settings.require_secret_key()?)?;
+    let store = runtime::open_store(&settings.database, settings.require_secret_key()?).await?;
     runtime::close_interrupted_runs(store.as_ref()).await?;
     let listener = tokio::net::TcpListener::bind(settings.listen)
         .await
@@ -417,5 +417,40 @@ pub fn coverage(tool: Option<&str>, markdown: bool) -> anyhow::Result<()> {
         }
         println!("{features}");
     }
+    Ok(())
+}
+
+/// `atsbridge store copy --from <sqlite file> --to <database>`.
+pub async fn copy_store(flags: &ConfigFlags, from: &Path, to: &str) -> anyhow::Result<()> {
+    let settings = Settings::load(flags, None)?;
+    let key = settings.require_secret_key()?;
+    if !from.is_file() {
+        bail!("no SQLite database at {} to copy from", from.display());
+    }
+    let source = runtime::open_store(&from.to_string_lossy(), key.clone()).await?;
+    let target = runtime::open_store(to, key).await?;
+    let checks = atsbridge_store::copy_store(source.as_ref(), target.as_ref(), |table, rows| {
+        eprint!("\rcopying {:<22} {rows:>10} rows", table.as_str());
+    })
+    .await;
+    eprintln!();
+    let checks = checks.context("copying the database")?;
+    let mut table = Table::new();
+    table.load_preset(UTF8_FULL_CONDENSED);
+    table.set_header(["table", "rows", "digest", "check"]);
+    for check in &checks {
+        table.add_row([
+            check.table.as_str().to_owned(),
+            check.target_rows.to_string(),
+            check.target_digest.chars().take(16).collect(),
+            if check.matches() { "ok" } else { "MISMATCH" }.to_owned(),
+        ]);
+    }
+    println!("{table}");
+    println!(
+        "copied {} into {}",
+        from.display(),
+        runtime::describe_database(to)
+    );
     Ok(())
 }

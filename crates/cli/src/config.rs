@@ -21,7 +21,7 @@ pub const ENV_SECRET_KEY: &str = "ATSBRIDGE_SECRET_KEY";
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct FileConfig {
-    database: Option<PathBuf>,
+    database: Option<String>,
     listen: Option<String>,
     secret_key: Option<String>,
     body_limit_bytes: Option<usize>,
@@ -31,8 +31,8 @@ struct FileConfig {
 
 /// Fully resolved settings.
 pub struct Settings {
-    /// SQLite database file.
-    pub database: PathBuf,
+    /// The database: a SQLite file path or a `postgres://` URL.
+    pub database: String,
     /// Address the API listens on.
     pub listen: SocketAddr,
     /// Key for credentials at rest (None when not configured; commands that need it fail).
@@ -48,7 +48,10 @@ pub struct Settings {
 impl std::fmt::Debug for Settings {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Settings")
-            .field("database", &self.database)
+            .field(
+                "database",
+                &crate::runtime::describe_database(&self.database),
+            )
             .field("listen", &self.listen)
             .field(
                 "secret_key",
@@ -67,9 +70,10 @@ pub struct ConfigFlags {
     /// Configuration file (TOML). Default: $ATSBRIDGE_CONFIG, else ./atsbridge.toml if present.
     #[arg(long, global = true)]
     pub config: Option<PathBuf>,
-    /// SQLite database path. Default: $ATSBRIDGE_DATABASE, else ./atsbridge.db.
+    /// The database: a SQLite file path or a `postgres://user@host/db` URL.
+    /// Default: $ATSBRIDGE_DATABASE, else ./atsbridge.db.
     #[arg(long, global = true)]
-    pub database: Option<PathBuf>,
+    pub database: Option<String>,
 }
 
 /// Reads an environment variable; an empty value counts as unset.
@@ -92,9 +96,9 @@ impl Settings {
         let database = flags
             .database
             .clone()
-            .or_else(|| env_var(ENV_DATABASE).map(PathBuf::from))
+            .or_else(|| env_var(ENV_DATABASE))
             .or(file.database)
-            .unwrap_or_else(|| PathBuf::from("atsbridge.db"));
+            .unwrap_or_else(|| "atsbridge.db".to_owned());
         let listen = match listen_flag {
             Some(addr) => addr,
             None => {
@@ -164,6 +168,21 @@ mod tests {
             format!("{err:#}").contains("invalid listen address"),
             "{err:#}"
         );
+    }
+
+    #[test]
+    fn debug_hides_the_database_password() {
+        let settings = Settings {
+            database: "postgres://app:hunter2@db.internal:5432/atsbridge".into(),
+            listen: "127.0.0.1:1".parse().unwrap(),
+            secret_key: None,
+            body_limit_bytes: 1,
+            allow_private_data_urls: false,
+            scheduler: false,
+        };
+        let debug = format!("{settings:?}");
+        assert!(!debug.contains("hunter2"), "{debug}");
+        assert!(debug.contains("db.internal:5432/atsbridge"), "{debug}");
     }
 
     #[test]

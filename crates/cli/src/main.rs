@@ -74,6 +74,24 @@ enum Command {
     },
     /// Print a new random secret key for $ATSBRIDGE_SECRET_KEY.
     SecretKey,
+    /// Work on whole databases.
+    #[command(subcommand)]
+    Store(StoreCommand),
+}
+
+#[derive(Debug, Subcommand)]
+enum StoreCommand {
+    /// Copy everything from a SQLite database into a new, empty database (e.g. PostgreSQL),
+    /// then check counts and content digests of every table. Both use the configured secret
+    /// key: credentials move sealed.
+    Copy {
+        /// The SQLite database file to copy from (must exist).
+        #[arg(long)]
+        from: std::path::PathBuf,
+        /// The database to copy into: `postgres://…` or a SQLite file path. Must be empty.
+        #[arg(long)]
+        to: String,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -174,6 +192,9 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::SecretKey => {
             println!("{}", atsbridge_store::SecretKey::generate().to_base64());
             Ok(())
+        }
+        Command::Store(StoreCommand::Copy { from, to }) => {
+            commands::copy_store(&flags, &from, &to).await
         }
     }
 }

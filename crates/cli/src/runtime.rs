@@ -37,8 +37,38 @@ pub fn registry() -> anyhow::Result<ConnectorRegistry> {
     Ok(registry)
 }
 
-/// Opens (creating and migrating if needed) the SQLite store.
-pub fn open_store(path: &std::path::Path, key: SecretKey) -> anyhow::Result<Arc<dyn Store>> {
+/// Whether a database setting names a PostgreSQL server rather than a SQLite file.
+pub fn is_postgres_url(database: &str) -> bool {
+    database.starts_with("postgres://") || database.starts_with("postgresql://")
+}
+
+/// The database setting for messages: a SQLite path as it is, a PostgreSQL URL without its
+/// user information (which may hold a password).
+pub fn describe_database(database: &str) -> String {
+    if !is_postgres_url(database) {
+        return database.to_owned();
+    }
+    match url::Url::parse(database) {
+        Ok(url) => format!(
+            "postgres://{}{}{}",
+            url.host_str().unwrap_or(""),
+            url.port().map(|p| format!(":{p}")).unwrap_or_default(),
+            url.path()
+        ),
+        Err(_) => "a PostgreSQL database (unparsable URL)".to_owned(),
+    }
+}
+
+/// Opens (creating and migrating if needed) the store the database setting names: a
+/// `postgres://` URL or a SQLite file path.
+pub async fn open_store(database: &str, key: SecretKey) -> anyhow::Result<Arc<dyn Store>> {
+    if is_postgres_url(database) {
+        anyhow::bail!(
+            "cannot open {}: this build has no PostgreSQL backend",
+            describe_database(database)
+        );
+    }
+    let path = std::path::Path::new(database);
     if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
         std::fs::create_dir_all(parent)
             .with_context(|| format!("cannot create directory {}", parent.display()))?;
