@@ -139,6 +139,7 @@ impl SqliteStore {
     ) -> StoreResult<Self> {
         migrations::migrate(&mut writer)?;
         check_or_record_key(&writer, &key)?;
+        refresh_statistics(&writer)?;
         Ok(Self {
             inner: Arc::new(Inner {
                 writer: Mutex::new(writer),
@@ -244,6 +245,17 @@ fn open_reader(path: &Path) -> StoreResult<Connection> {
     )?;
     configure(&conn)?;
     Ok(conn)
+}
+
+/// Refreshes the statistics SQLite's query planner uses to choose an index, from a bounded
+/// sample of each index (`analysis_limit`), so it stays cheap on large databases.
+///
+/// Without them SQLite guesses, and for a rare value (a job with few applications, a small
+/// tracked set) it would walk a whole model in sequence order instead of looking the few
+/// matching rows up.
+fn refresh_statistics(conn: &Connection) -> StoreResult<()> {
+    conn.execute_batch("PRAGMA analysis_limit = 1000; ANALYZE;")?;
+    Ok(())
 }
 
 /// On first open, seals a known value with `key`; afterwards checks that it still opens, so
@@ -562,8 +574,16 @@ impl Store for SqliteStore {
     }
 
     async fn finish_run(&self, run_id: RunId, outcome: RunOutcome) -> StoreResult<()> {
-        self.write(move |conn, _| runs::finish_run(conn, run_id, &outcome))
-            .await
+        self.write(move |conn, _| {
+            runs::finish_run(conn, run_id, &outcome)?;
+            // A run may have changed the shape of the data a lot; the planner's statistics
+            // follow. Failing to refresh them never fails the run.
+            if let Err(error) = refresh_statistics(conn) {
+                tracing::warn!(%error, "cannot refresh the query planner's statistics");
+            }
+            Ok(())
+        })
+        .await
     }
 
     async fn heartbeat_run(&self, run_id: RunId, now: Timestamp) -> StoreResult<bool> {
