@@ -1645,3 +1645,46 @@ async fn copy_moves_everything_and_checks_it() {
     assert_eq!(tracked.source_rows, tracked.target_rows);
     assert!(!tracked.matches(), "{tracked:?}");
 }
+
+/// Concurrent reads share a bounded pool of connections instead of opening one each.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn concurrent_reads_never_open_more_connections_than_the_pool_allows() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = SqliteStore::open_with(
+        dir.path().join("pool.db"),
+        SecretKey::generate(),
+        atsbridge_store::SqliteOptions {
+            max_readers: 2,
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    let i = env_and_integration(&store).await;
+    let writes = (0..200)
+        .map(|n| write(&i, Model::Candidate, &format!("c{n}"), json!({"n": n})))
+        .collect();
+    store.apply_batch(&i.id, None, at(0), writes).await.unwrap();
+    let reads = (0..32).map(|_| {
+        let store = store.clone();
+        let q = query(&i, Model::Candidate);
+        tokio::spawn(async move { store.list_records(&q).await.unwrap().len() })
+    });
+    for read in futures::future::join_all(reads).await {
+        assert_eq!(read.unwrap(), 100);
+    }
+    assert!(
+        (1..=2).contains(&store.open_readers()),
+        "{} read connections",
+        store.open_readers()
+    );
+    let err = SqliteStore::open_with(
+        dir.path().join("zero.db"),
+        SecretKey::generate(),
+        atsbridge_store::SqliteOptions {
+            max_readers: 0,
+            ..Default::default()
+        },
+    )
+    .unwrap_err();
+    assert!(matches!(err, StoreError::InvalidArgument(_)), "{err}");
+}

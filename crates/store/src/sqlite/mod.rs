@@ -76,6 +76,8 @@ impl Default for SqliteOptions {
 struct ReaderPool {
     permits: Arc<tokio::sync::Semaphore>,
     idle: Mutex<Vec<Connection>>,
+    /// Read connections opened so far (they are kept, so this is how many exist).
+    opened: std::sync::atomic::AtomicUsize,
 }
 
 impl std::fmt::Debug for SqliteStore {
@@ -147,6 +149,7 @@ impl SqliteStore {
                 readers: ReaderPool {
                     permits: Arc::new(tokio::sync::Semaphore::new(options.max_readers)),
                     idle: Mutex::new(Vec::new()),
+                    opened: std::sync::atomic::AtomicUsize::new(0),
                 },
                 key,
                 run_lease: options.run_lease,
@@ -203,7 +206,14 @@ impl SqliteStore {
                 .pop();
             let conn = match (idle, &inner.path) {
                 (Some(conn), _) => conn,
-                (None, Some(path)) => open_reader(path)?,
+                (None, Some(path)) => {
+                    let conn = open_reader(path)?;
+                    inner
+                        .readers
+                        .opened
+                        .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                    conn
+                }
                 (None, None) => return Err(StoreError::Worker("no database path".into())),
             };
             let result = work(&conn, &inner.key);
@@ -216,9 +226,13 @@ impl SqliteStore {
         .await
     }
 
-    /// Read connections open now (idle ones; for tests of the pool bound).
+    /// How many read connections this store has opened (and keeps); never more than
+    /// [`SqliteOptions::max_readers`].
     pub fn open_readers(&self) -> usize {
-        self.inner.readers.idle.lock().map_or(0, |idle| idle.len())
+        self.inner
+            .readers
+            .opened
+            .load(std::sync::atomic::Ordering::Relaxed)
     }
 }
 
