@@ -53,7 +53,7 @@ pub struct AddIntegrationArgs {
 async fn open(flags: &ConfigFlags) -> anyhow::Result<(Settings, Arc<dyn Store>)> {
     let settings = Settings::load(flags, None)?;
     let key = settings.require_secret_key()?;
-    let store = runtime::open_store(&settings.database, key).await?;
+    let store = runtime::open_store(&settings.database, key, &settings.store).await?;
     Ok((settings, store))
 }
 
@@ -78,7 +78,8 @@ async fn find_integration(store: &dyn Store, id: &str) -> anyhow::Result<Integra
 /// `atsbridge serve`.
 pub async fn serve(flags: &ConfigFlags, listen: Option<SocketAddr>) -> anyhow::Result<()> {
     let settings = Settings::load(flags, listen)?;
-    let store = runtime::open_store(&settings.database, settings.require_secret_key()?).await?;
+    let key = settings.require_secret_key()?;
+    let store = runtime::open_store(&settings.database, key, &settings.store).await?;
     runtime::close_interrupted_runs(store.as_ref()).await?;
     let listener = tokio::net::TcpListener::bind(settings.listen)
         .await
@@ -427,8 +428,8 @@ pub async fn copy_store(flags: &ConfigFlags, from: &Path, to: &str) -> anyhow::R
     if !from.is_file() {
         bail!("no SQLite database at {} to copy from", from.display());
     }
-    let source = runtime::open_store(&from.to_string_lossy(), key.clone()).await?;
-    let target = runtime::open_store(to, key).await?;
+    let source = runtime::open_store(&from.to_string_lossy(), key.clone(), &settings.store).await?;
+    let target = runtime::open_store(to, key, &settings.store).await?;
     let checks = atsbridge_store::copy_store(source.as_ref(), target.as_ref(), |table, rows| {
         eprint!("\rcopying {:<22} {rows:>10} rows", table.as_str());
     })

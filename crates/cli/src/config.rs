@@ -16,6 +16,10 @@ pub const ENV_DATABASE: &str = "ATSBRIDGE_DATABASE";
 pub const ENV_LISTEN: &str = "ATSBRIDGE_LISTEN";
 /// Environment variable with the base64 secret key that encrypts stored credentials.
 pub const ENV_SECRET_KEY: &str = "ATSBRIDGE_SECRET_KEY";
+/// Environment variable with the largest number of database connections a process opens.
+pub const ENV_MAX_CONNECTIONS: &str = "ATSBRIDGE_DATABASE_MAX_CONNECTIONS";
+/// Environment variable with the sync run lease in seconds.
+pub const ENV_RUN_LEASE: &str = "ATSBRIDGE_RUN_LEASE_SECONDS";
 
 /// The file format (every key optional).
 #[derive(Debug, Default, Deserialize)]
@@ -27,6 +31,8 @@ struct FileConfig {
     body_limit_bytes: Option<usize>,
     allow_private_data_urls: Option<bool>,
     scheduler: Option<bool>,
+    max_database_connections: Option<usize>,
+    run_lease_seconds: Option<u64>,
 }
 
 /// Fully resolved settings.
@@ -43,6 +49,27 @@ pub struct Settings {
     pub allow_private_data_urls: bool,
     /// Whether `serve` runs the background sync scheduler.
     pub scheduler: bool,
+    /// How the store is opened.
+    pub store: StoreSettings,
+}
+
+/// Limits of the store connection.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct StoreSettings {
+    /// Database connections the process opens at most (reads on SQLite, all on PostgreSQL).
+    pub max_connections: usize,
+    /// How long a sync run stays claimed without a heartbeat; a killed instance's run is
+    /// taken over after it.
+    pub run_lease: std::time::Duration,
+}
+
+impl Default for StoreSettings {
+    fn default() -> Self {
+        Self {
+            max_connections: 8,
+            run_lease: atsbridge_store::RUN_LEASE,
+        }
+    }
 }
 
 impl std::fmt::Debug for Settings {
@@ -60,6 +87,7 @@ impl std::fmt::Debug for Settings {
             .field("body_limit_bytes", &self.body_limit_bytes)
             .field("allow_private_data_urls", &self.allow_private_data_urls)
             .field("scheduler", &self.scheduler)
+            .field("store", &self.store)
             .finish()
     }
 }
@@ -123,6 +151,7 @@ impl Settings {
             body_limit_bytes: file.body_limit_bytes.unwrap_or(25 * 1024 * 1024),
             allow_private_data_urls: file.allow_private_data_urls.unwrap_or(false),
             scheduler: file.scheduler.unwrap_or(true),
+            store: store_settings(file.max_database_connections, file.run_lease_seconds)?,
         })
     }
 
@@ -136,6 +165,37 @@ impl Settings {
             ),
         }
     }
+}
+
+/// Store limits from the environment, else the file, else the defaults; zero is refused.
+fn store_settings(
+    file_connections: Option<usize>,
+    file_lease: Option<u64>,
+) -> anyhow::Result<StoreSettings> {
+    let defaults = StoreSettings::default();
+    let max_connections = match env_var(ENV_MAX_CONNECTIONS) {
+        Some(raw) => raw.trim().parse().with_context(|| {
+            format!("{ENV_MAX_CONNECTIONS} must be a whole number, not `{raw}`")
+        })?,
+        None => file_connections.unwrap_or(defaults.max_connections),
+    };
+    let lease_seconds = match env_var(ENV_RUN_LEASE) {
+        Some(raw) => raw
+            .trim()
+            .parse()
+            .with_context(|| format!("{ENV_RUN_LEASE} must be whole seconds, not `{raw}`"))?,
+        None => file_lease.unwrap_or(defaults.run_lease.as_secs()),
+    };
+    if max_connections == 0 {
+        bail!("max_database_connections / {ENV_MAX_CONNECTIONS} must be at least 1");
+    }
+    if lease_seconds == 0 {
+        bail!("run_lease_seconds / {ENV_RUN_LEASE} must be at least 1");
+    }
+    Ok(StoreSettings {
+        max_connections,
+        run_lease: std::time::Duration::from_secs(lease_seconds),
+    })
 }
 
 fn read_file(path: &Path) -> anyhow::Result<FileConfig> {
@@ -171,6 +231,23 @@ mod tests {
     }
 
     #[test]
+    fn zero_store_limits_are_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("c.toml");
+        std::fs::write(&path, "run_lease_seconds = 0").unwrap();
+        let flags = ConfigFlags {
+            config: Some(path.clone()),
+            database: None,
+        };
+        let err = Settings::load(&flags, None).unwrap_err();
+        assert!(format!("{err:#}").contains("run_lease_seconds"), "{err:#}");
+        std::fs::write(&path, "max_database_connections = 3\nrun_lease_seconds = 9").unwrap();
+        let settings = Settings::load(&flags, None).unwrap();
+        assert_eq!(settings.store.max_connections, 3);
+        assert_eq!(settings.store.run_lease.as_secs(), 9);
+    }
+
+    #[test]
     fn debug_hides_the_database_password() {
         let settings = Settings {
             database: "postgres://app:hunter2@db.internal:5432/atsbridge".into(),
@@ -179,6 +256,7 @@ mod tests {
             body_limit_bytes: 1,
             allow_private_data_urls: false,
             scheduler: false,
+            store: StoreSettings::default(),
         };
         let debug = format!("{settings:?}");
         assert!(!debug.contains("hunter2"), "{debug}");
@@ -194,6 +272,7 @@ mod tests {
             body_limit_bytes: 1,
             allow_private_data_urls: false,
             scheduler: false,
+            store: StoreSettings::default(),
         };
         let key = settings.secret_key.as_ref().unwrap().to_base64();
         let debug = format!("{settings:?}");

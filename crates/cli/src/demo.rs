@@ -95,7 +95,12 @@ pub async fn run(args: DemoArgs) -> anyhow::Result<()> {
             format!("cannot replace the old demo database {}", db_path.display())
         })?;
     }
-    let store = runtime::open_store(&db_path.to_string_lossy(), SecretKey::generate()).await?;
+    let store = runtime::open_store(
+        &db_path.to_string_lossy(),
+        SecretKey::generate(),
+        &crate::config::StoreSettings::default(),
+    )
+    .await?;
     let environment = store.create_environment("demo").await?;
     let api_key = match &args.api_key {
         Some(key) => {

@@ -9,13 +9,17 @@ use atsbridge_connector::ConnectorRegistry;
 use atsbridge_schema::Model;
 use atsbridge_schema::Timestamp;
 use atsbridge_server::{AppState, SchedulerTrigger, ServerConfig};
-use atsbridge_store::{Integration, ModelCounts, SecretKey, SqliteStore, Store, SyncMode};
+use atsbridge_store::{
+    Integration, ModelCounts, SecretKey, SqliteOptions, SqliteStore, Store, SyncMode,
+};
 use atsbridge_sync::{RegistryConnectorProvider, Scheduler, SyncEngine, SyncProgress, SyncSummary};
 use comfy_table::{Table, presets::UTF8_FULL_CONDENSED};
 use indicatif::{ProgressBar, ProgressStyle};
 use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
 use tracing_subscriber::EnvFilter;
+
+use crate::config::StoreSettings;
 
 /// Installs the tracing subscriber (logs go to stderr).
 pub fn init_tracing(filter: &str) -> anyhow::Result<()> {
@@ -61,7 +65,11 @@ pub fn describe_database(database: &str) -> String {
 
 /// Opens (creating and migrating if needed) the store the database setting names: a
 /// `postgres://` URL or a SQLite file path.
-pub async fn open_store(database: &str, key: SecretKey) -> anyhow::Result<Arc<dyn Store>> {
+pub async fn open_store(
+    database: &str,
+    key: SecretKey,
+    limits: &StoreSettings,
+) -> anyhow::Result<Arc<dyn Store>> {
     if is_postgres_url(database) {
         anyhow::bail!(
             "cannot open {}: this build has no PostgreSQL backend",
@@ -73,7 +81,11 @@ pub async fn open_store(database: &str, key: SecretKey) -> anyhow::Result<Arc<dy
         std::fs::create_dir_all(parent)
             .with_context(|| format!("cannot create directory {}", parent.display()))?;
     }
-    let store = SqliteStore::open(path, key)
+    let options = SqliteOptions {
+        max_readers: limits.max_connections,
+        run_lease: limits.run_lease,
+    };
+    let store = SqliteStore::open_with(path, key, options)
         .with_context(|| format!("cannot open the database {}", path.display()))?;
     Ok(Arc::new(store))
 }
