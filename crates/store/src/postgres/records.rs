@@ -85,10 +85,15 @@ pub(crate) async fn apply_batch(
             .or_default()
             .push(write.remote_id.clone());
     }
+    // A join with the unnested ids, so that every id is one probe of the unique index, also
+    // while the planner's statistics still think the table is tiny (`remote_id = ANY($3)`
+    // then becomes a filter over all of the integration's records of the model).
     let find = tx
         .prepare_cached(
-            "SELECT remote_id, seq, content_hash, remote_deleted_at IS NOT NULL FROM records
-             WHERE integration_id = $1 AND model = $2 AND remote_id = ANY($3)",
+            "SELECT r.remote_id, r.seq, r.content_hash, r.remote_deleted_at IS NOT NULL
+             FROM unnest($3::text[]) AS w (remote_id)
+             JOIN records r ON r.integration_id = $1 AND r.model = $2
+                           AND r.remote_id = w.remote_id",
         )
         .await?;
     let mut existing: HashMap<(&'static str, String), Existing> = HashMap::new();
