@@ -5,7 +5,7 @@ use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context as _, bail};
-use atsbridge_store::SecretKey;
+use atsbridge_store::{SecretKey, StoreOptions};
 use serde::Deserialize;
 
 /// Environment variable naming the configuration file.
@@ -49,27 +49,8 @@ pub struct Settings {
     pub allow_private_data_urls: bool,
     /// Whether `serve` runs the background sync scheduler.
     pub scheduler: bool,
-    /// How the store is opened.
-    pub store: StoreSettings,
-}
-
-/// Limits of the store connection.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct StoreSettings {
-    /// Database connections the process opens at most (reads on SQLite, all on PostgreSQL).
-    pub max_connections: usize,
-    /// How long a sync run stays claimed without a heartbeat; a killed instance's run is
-    /// taken over after it.
-    pub run_lease: std::time::Duration,
-}
-
-impl Default for StoreSettings {
-    fn default() -> Self {
-        Self {
-            max_connections: 8,
-            run_lease: atsbridge_store::RUN_LEASE,
-        }
-    }
+    /// Limits of the store connection.
+    pub store: StoreOptions,
 }
 
 impl std::fmt::Debug for Settings {
@@ -171,8 +152,8 @@ impl Settings {
 fn store_settings(
     file_connections: Option<usize>,
     file_lease: Option<u64>,
-) -> anyhow::Result<StoreSettings> {
-    let defaults = StoreSettings::default();
+) -> anyhow::Result<StoreOptions> {
+    let defaults = StoreOptions::default();
     let max_connections = match env_var(ENV_MAX_CONNECTIONS) {
         Some(raw) => raw.trim().parse().with_context(|| {
             format!("{ENV_MAX_CONNECTIONS} must be a whole number, not `{raw}`")
@@ -192,7 +173,7 @@ fn store_settings(
     if lease_seconds == 0 {
         bail!("run_lease_seconds / {ENV_RUN_LEASE} must be at least 1");
     }
-    Ok(StoreSettings {
+    Ok(StoreOptions {
         max_connections,
         run_lease: std::time::Duration::from_secs(lease_seconds),
     })
@@ -256,7 +237,7 @@ mod tests {
             body_limit_bytes: 1,
             allow_private_data_urls: false,
             scheduler: false,
-            store: StoreSettings::default(),
+            store: StoreOptions::default(),
         };
         let debug = format!("{settings:?}");
         assert!(!debug.contains("hunter2"), "{debug}");
@@ -272,7 +253,7 @@ mod tests {
             body_limit_bytes: 1,
             allow_private_data_urls: false,
             scheduler: false,
-            store: StoreSettings::default(),
+            store: StoreOptions::default(),
         };
         let key = settings.secret_key.as_ref().unwrap().to_base64();
         let debug = format!("{settings:?}");

@@ -98,7 +98,7 @@ pub async fn run(args: DemoArgs) -> anyhow::Result<()> {
     let store = runtime::open_store(
         &db_path.to_string_lossy(),
         SecretKey::generate(),
-        &crate::config::StoreSettings::default(),
+        &atsbridge_store::StoreOptions::default(),
     )
     .await?;
     let environment = store.create_environment("demo").await?;

@@ -9,17 +9,13 @@ use atsbridge_connector::ConnectorRegistry;
 use atsbridge_schema::Model;
 use atsbridge_schema::Timestamp;
 use atsbridge_server::{AppState, SchedulerTrigger, ServerConfig};
-use atsbridge_store::{
-    Integration, ModelCounts, SecretKey, SqliteOptions, SqliteStore, Store, SyncMode,
-};
+use atsbridge_store::{Integration, ModelCounts, SecretKey, Store, StoreOptions, SyncMode};
 use atsbridge_sync::{RegistryConnectorProvider, Scheduler, SyncEngine, SyncProgress, SyncSummary};
 use comfy_table::{Table, presets::UTF8_FULL_CONDENSED};
 use indicatif::{ProgressBar, ProgressStyle};
 use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
 use tracing_subscriber::EnvFilter;
-
-use crate::config::StoreSettings;
 
 /// Installs the tracing subscriber (logs go to stderr).
 pub fn init_tracing(filter: &str) -> anyhow::Result<()> {
@@ -41,18 +37,13 @@ pub fn registry() -> anyhow::Result<ConnectorRegistry> {
     Ok(registry)
 }
 
-/// Whether a database setting names a PostgreSQL server rather than a SQLite file.
-pub fn is_postgres_url(database: &str) -> bool {
-    database.starts_with("postgres://") || database.starts_with("postgresql://")
-}
-
 /// The database setting for messages: a SQLite path as it is, a PostgreSQL URL without its
 /// user information (which may hold a password).
 pub fn describe_database(database: &str) -> String {
-    if !is_postgres_url(database) {
+    if !atsbridge_store::is_postgres_url(database) {
         return database.to_owned();
     }
-    match url::Url::parse(database) {
+    match url::Url::parse(database.trim()) {
         Ok(url) => format!(
             "postgres://{}{}{}",
             url.host_str().unwrap_or(""),
@@ -64,30 +55,22 @@ pub fn describe_database(database: &str) -> String {
 }
 
 /// Opens (creating and migrating if needed) the store the database setting names: a
-/// `postgres://` URL or a SQLite file path.
+/// `postgres://` URL or a SQLite file path (its directory is created when missing).
 pub async fn open_store(
     database: &str,
     key: SecretKey,
-    limits: &StoreSettings,
+    options: &StoreOptions,
 ) -> anyhow::Result<Arc<dyn Store>> {
-    if is_postgres_url(database) {
-        anyhow::bail!(
-            "cannot open {}: this build has no PostgreSQL backend",
-            describe_database(database)
-        );
+    if !atsbridge_store::is_postgres_url(database) {
+        let path = std::path::Path::new(database);
+        if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+            std::fs::create_dir_all(parent)
+                .with_context(|| format!("cannot create directory {}", parent.display()))?;
+        }
     }
-    let path = std::path::Path::new(database);
-    if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
-        std::fs::create_dir_all(parent)
-            .with_context(|| format!("cannot create directory {}", parent.display()))?;
-    }
-    let options = SqliteOptions {
-        max_readers: limits.max_connections,
-        run_lease: limits.run_lease,
-    };
-    let store = SqliteStore::open_with(path, key, options)
-        .with_context(|| format!("cannot open the database {}", path.display()))?;
-    Ok(Arc::new(store))
+    atsbridge_store::open_store(database, key, options)
+        .await
+        .with_context(|| format!("cannot open the database {}", describe_database(database)))
 }
 
 /// Records runs that a stopped process left queued or running as failed: those whose lease

@@ -8,6 +8,9 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::error::StoreError;
+use crate::sql::{Dialect, Param};
+
 /// The tables of a store, in the order a copy must import them (owners before what they own).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -200,4 +203,346 @@ pub enum ExportKey {
     Text(String, String),
     /// Tables ordered by an integer id.
     Int(i64),
+}
+
+/// The stored columns of a table, in the order rows are read and written, and its export
+/// order.
+fn layout(table: ExportTable) -> (&'static [&'static str], &'static [&'static str]) {
+    match table {
+        ExportTable::Environments => (&["id", "name", "created_at"], &["id"]),
+        ExportTable::ApiKeys => (
+            &[
+                "id",
+                "environment_id",
+                "label",
+                "secret_sha256",
+                "created_at",
+            ],
+            &["id"],
+        ),
+        ExportTable::Integrations => (
+            &[
+                "id",
+                "environment_id",
+                "tool",
+                "remote_label",
+                "credentials",
+                "settings",
+                "sync_state",
+                "created_at",
+            ],
+            &["id"],
+        ),
+        ExportTable::Records => (
+            &[
+                "seq",
+                "integration_id",
+                "model",
+                "remote_id",
+                "id",
+                "document",
+                "content_hash",
+                "changed_at",
+                "remote_deleted_at",
+                "relations_changed_at",
+                "remote_created_at",
+                "last_seen_run",
+                "written_outside_run_at",
+            ],
+            &["seq"],
+        ),
+        ExportTable::TrackedApplications => (
+            &[
+                "integration_id",
+                "application_remote_id",
+                "candidate_remote_id",
+                "job_remote_id",
+                "tracked_at",
+            ],
+            &["integration_id", "application_remote_id"],
+        ),
+        ExportTable::SyncRuns => (
+            &[
+                "id",
+                "integration_id",
+                "mode",
+                "status",
+                "started_at",
+                "finished_at",
+                "counts",
+                "requests",
+                "error",
+                "heartbeat_at",
+            ],
+            &["id"],
+        ),
+    }
+}
+
+/// `SELECT` of one export page, with its parameters: the key to start after (if any) and
+/// the limit.
+pub(crate) fn select_page(
+    dialect: &dyn Dialect,
+    table: ExportTable,
+    after: Option<&ExportKey>,
+    limit: u32,
+) -> (String, Vec<Param>) {
+    let (columns, order) = layout(table);
+    let mut params = Vec::new();
+    let placeholder = |param: Param, params: &mut Vec<Param>| {
+        params.push(param);
+        dialect.placeholder(params.len())
+    };
+    let condition = match after {
+        None => "1 = 1".to_owned(),
+        Some(ExportKey::Int(n)) => {
+            format!(
+                "{} > {}",
+                order[0],
+                placeholder(Param::Int(*n), &mut params)
+            )
+        }
+        Some(ExportKey::Text(first, second)) if order.len() == 2 => {
+            let a = placeholder(Param::Text(first.clone()), &mut params);
+            let b = placeholder(Param::Text(second.clone()), &mut params);
+            format!("({}, {}) > ({a}, {b})", order[0], order[1])
+        }
+        Some(ExportKey::Text(first, _)) => {
+            format!(
+                "{} > {}",
+                order[0],
+                placeholder(Param::Text(first.clone()), &mut params)
+            )
+        }
+    };
+    let limit = placeholder(Param::Int(i64::from(limit)), &mut params);
+    let sql = format!(
+        "SELECT {} FROM {} WHERE {condition} ORDER BY {} LIMIT {limit}",
+        columns.join(", "),
+        table.as_str(),
+        order.join(", ")
+    );
+    (sql, params)
+}
+
+/// `INSERT` of one row of `table`.
+pub(crate) fn insert_statement(dialect: &dyn Dialect, table: ExportTable) -> String {
+    let (columns, _) = layout(table);
+    let placeholders: Vec<String> = (1..=columns.len())
+        .map(|n| dialect.placeholder(n))
+        .collect();
+    format!(
+        "INSERT INTO {} ({}) VALUES ({})",
+        table.as_str(),
+        columns.join(", "),
+        placeholders.join(", ")
+    )
+}
+
+/// Reads the columns of an exported row, whatever the backend's row type.
+pub(crate) trait ColumnReader {
+    /// A text column.
+    fn text(&self, index: usize) -> Result<String, StoreError>;
+    /// A nullable text column.
+    fn opt_text(&self, index: usize) -> Result<Option<String>, StoreError>;
+    /// An integer column.
+    fn int(&self, index: usize) -> Result<i64, StoreError>;
+    /// A nullable integer column.
+    fn opt_int(&self, index: usize) -> Result<Option<i64>, StoreError>;
+    /// A byte column.
+    fn bytes(&self, index: usize) -> Result<Vec<u8>, StoreError>;
+}
+
+impl ExportRow {
+    /// Reads a row of `table` selected by [`select_page`].
+    pub(crate) fn read(table: ExportTable, row: &impl ColumnReader) -> Result<Self, StoreError> {
+        Ok(match table {
+            ExportTable::Environments => ExportRow::Environment {
+                id: row.text(0)?,
+                name: row.text(1)?,
+                created_at: row.int(2)?,
+            },
+            ExportTable::ApiKeys => ExportRow::ApiKey {
+                id: row.text(0)?,
+                environment_id: row.text(1)?,
+                label: row.text(2)?,
+                secret_sha256: row.bytes(3)?,
+                created_at: row.int(4)?,
+            },
+            ExportTable::Integrations => ExportRow::Integration {
+                id: row.text(0)?,
+                environment_id: row.text(1)?,
+                tool: row.text(2)?,
+                remote_label: row.opt_text(3)?,
+                credentials: row.bytes(4)?,
+                settings: row.text(5)?,
+                sync_state: row.opt_text(6)?,
+                created_at: row.int(7)?,
+            },
+            ExportTable::Records => ExportRow::Record {
+                seq: row.int(0)?,
+                integration_id: row.text(1)?,
+                model: row.text(2)?,
+                remote_id: row.text(3)?,
+                id: row.text(4)?,
+                document: row.text(5)?,
+                content_hash: row.text(6)?,
+                changed_at: row.int(7)?,
+                remote_deleted_at: row.opt_int(8)?,
+                relations_changed_at: row.opt_int(9)?,
+                remote_created_at: row.opt_int(10)?,
+                last_seen_run: row.opt_int(11)?,
+                written_outside_run_at: row.opt_int(12)?,
+            },
+            ExportTable::TrackedApplications => ExportRow::TrackedApplication {
+                integration_id: row.text(0)?,
+                application_remote_id: row.text(1)?,
+                candidate_remote_id: row.opt_text(2)?,
+                job_remote_id: row.opt_text(3)?,
+                tracked_at: row.int(4)?,
+            },
+            ExportTable::SyncRuns => ExportRow::SyncRun {
+                id: row.int(0)?,
+                integration_id: row.text(1)?,
+                mode: row.text(2)?,
+                status: row.text(3)?,
+                started_at: row.int(4)?,
+                finished_at: row.opt_int(5)?,
+                counts: row.opt_text(6)?,
+                requests: row.opt_int(7)?,
+                error: row.opt_text(8)?,
+                heartbeat_at: row.opt_int(9)?,
+            },
+        })
+    }
+
+    /// The row's values in the column order of [`insert_statement`].
+    pub(crate) fn params(&self) -> Vec<Param> {
+        let text = |v: &String| Param::Text(v.clone());
+        let opt_text = |v: &Option<String>| Param::OptText(v.clone());
+        let opt_int = |v: &Option<i64>| Param::OptInt(*v);
+        match self {
+            ExportRow::Environment {
+                id,
+                name,
+                created_at,
+            } => vec![text(id), text(name), Param::Int(*created_at)],
+            ExportRow::ApiKey {
+                id,
+                environment_id,
+                label,
+                secret_sha256,
+                created_at,
+            } => vec![
+                text(id),
+                text(environment_id),
+                text(label),
+                Param::Bytes(secret_sha256.clone()),
+                Param::Int(*created_at),
+            ],
+            ExportRow::Integration {
+                id,
+                environment_id,
+                tool,
+                remote_label,
+                credentials,
+                settings,
+                sync_state,
+                created_at,
+            } => vec![
+                text(id),
+                text(environment_id),
+                text(tool),
+                opt_text(remote_label),
+                Param::Bytes(credentials.clone()),
+                text(settings),
+                opt_text(sync_state),
+                Param::Int(*created_at),
+            ],
+            ExportRow::Record {
+                seq,
+                integration_id,
+                model,
+                remote_id,
+                id,
+                document,
+                content_hash,
+                changed_at,
+                remote_deleted_at,
+                relations_changed_at,
+                remote_created_at,
+                last_seen_run,
+                written_outside_run_at,
+            } => vec![
+                Param::Int(*seq),
+                text(integration_id),
+                text(model),
+                text(remote_id),
+                text(id),
+                text(document),
+                text(content_hash),
+                Param::Int(*changed_at),
+                opt_int(remote_deleted_at),
+                opt_int(relations_changed_at),
+                opt_int(remote_created_at),
+                opt_int(last_seen_run),
+                opt_int(written_outside_run_at),
+            ],
+            ExportRow::TrackedApplication {
+                integration_id,
+                application_remote_id,
+                candidate_remote_id,
+                job_remote_id,
+                tracked_at,
+            } => vec![
+                text(integration_id),
+                text(application_remote_id),
+                opt_text(candidate_remote_id),
+                opt_text(job_remote_id),
+                Param::Int(*tracked_at),
+            ],
+            ExportRow::SyncRun {
+                id,
+                integration_id,
+                mode,
+                status,
+                started_at,
+                finished_at,
+                counts,
+                requests,
+                error,
+                heartbeat_at,
+            } => vec![
+                Param::Int(*id),
+                text(integration_id),
+                text(mode),
+                text(status),
+                Param::Int(*started_at),
+                opt_int(finished_at),
+                opt_text(counts),
+                opt_int(requests),
+                opt_text(error),
+                opt_int(heartbeat_at),
+            ],
+        }
+    }
+
+    /// For a record row: its sequence number, integration, model and parsed document, from
+    /// which the importing store derives the key rows.
+    pub(crate) fn record_for_keys(
+        &self,
+    ) -> Result<Option<(i64, &str, atsbridge_schema::Model, serde_json::Value)>, StoreError> {
+        let ExportRow::Record {
+            seq,
+            integration_id,
+            model,
+            document,
+            ..
+        } = self
+        else {
+            return Ok(None);
+        };
+        let (model, document) = crate::rows::parse_stored(*seq, model, document)?;
+        Ok(Some((*seq, integration_id, model, document)))
+    }
 }

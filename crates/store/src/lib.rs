@@ -1,8 +1,10 @@
-//! Persistence of unified records and sync state for atsbridge (embedded SQLite).
+//! Persistence of unified records and sync state for atsbridge (embedded SQLite or
+//! PostgreSQL).
 //!
 //! The [`Store`] trait is what the sync engine, the server and the CLI talk to;
 //! [`SqliteStore`] implements it on an embedded SQLite database (WAL mode, numbered
-//! migrations). Records are kept schema-agnostic: a row is `(integration, model, remote id)`
+//! migrations) and [`PgStore`] on a PostgreSQL server, with the same semantics.
+//! [`open_store`] picks one from a configuration value. Records are kept schema-agnostic: a row is `(integration, model, remote id)`
 //! plus the record's JSON document, its content hash and the timestamps the engine owns.
 //!
 //! Environments own API keys (stored as SHA-256 hashes) and integrations (credentials
@@ -11,9 +13,12 @@
 mod copy;
 mod crypto;
 mod error;
+mod explain;
 mod export;
 mod keys;
 mod model;
+mod postgres;
+mod rows;
 mod sql;
 mod sqlite;
 
@@ -22,6 +27,7 @@ use atsbridge_schema::{KomboId, Model, Timestamp};
 pub use copy::{COPY_PAGE_ROWS, TableCheck, compare_stores, copy_store, table_digest};
 pub use crypto::SecretKey;
 pub use error::StoreError;
+pub use explain::{QueryPlan, full_scans};
 pub use export::{ExportKey, ExportRow, ExportTable};
 pub use keys::{RecordKey, index_keys};
 pub use model::{
@@ -30,6 +36,7 @@ pub use model::{
     RecordWrite, RelationQuery, RunId, RunOutcome, RunStatus, StoredRecord, SyncMode, SyncRun,
     TrackedApplication, TrackedRestriction,
 };
+pub use postgres::{DEFAULT_MAX_CONNECTIONS, PgOptions, PgStore};
 pub use sqlite::{DEFAULT_MAX_READERS, SqliteOptions, SqliteStore};
 
 /// How long a queued or running run stays claimed without a heartbeat, by default
@@ -44,6 +51,57 @@ pub const RUN_LEASE: std::time::Duration = std::time::Duration::from_secs(120);
 
 /// Result type of every store call.
 pub type StoreResult<T> = Result<T, StoreError>;
+
+/// Limits that apply to whichever backend [`open_store`] opens.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct StoreOptions {
+    /// Connections open at once: SQLite read connections, or the PostgreSQL pool.
+    pub max_connections: usize,
+    /// How long a queued or running run stays claimed without a heartbeat.
+    pub run_lease: std::time::Duration,
+}
+
+impl Default for StoreOptions {
+    fn default() -> Self {
+        Self {
+            max_connections: DEFAULT_MAX_CONNECTIONS,
+            run_lease: RUN_LEASE,
+        }
+    }
+}
+
+/// Whether a database setting is a PostgreSQL URL (`postgres://` or `postgresql://`).
+pub fn is_postgres_url(url_or_path: &str) -> bool {
+    let lowered = url_or_path.trim_start().to_ascii_lowercase();
+    lowered.starts_with("postgres://") || lowered.starts_with("postgresql://")
+}
+
+/// Opens the store a configuration value names: a PostgreSQL URL connects a [`PgStore`],
+/// anything else is the path of a SQLite file, opened (or created) as a [`SqliteStore`].
+/// Migrations are applied either way.
+pub async fn open_store(
+    url_or_path: &str,
+    key: SecretKey,
+    options: &StoreOptions,
+) -> StoreResult<std::sync::Arc<dyn Store>> {
+    if is_postgres_url(url_or_path) {
+        let pg = PgOptions {
+            max_connections: options.max_connections,
+            run_lease: options.run_lease,
+        };
+        let store = PgStore::connect(url_or_path.trim(), key, pg).await?;
+        return Ok(std::sync::Arc::new(store));
+    }
+    let path = std::path::PathBuf::from(url_or_path);
+    let sqlite = SqliteOptions {
+        max_readers: options.max_connections,
+        run_lease: options.run_lease,
+    };
+    let store = tokio::task::spawn_blocking(move || SqliteStore::open_with(path, key, sqlite))
+        .await
+        .map_err(|e| StoreError::Worker(e.to_string()))??;
+    Ok(std::sync::Arc::new(store))
+}
 
 /// Persistence used by the sync engine, the server and the CLI.
 ///
