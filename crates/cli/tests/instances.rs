@@ -3,7 +3,7 @@
 //! runs the next sync once the dead run's lease expired.
 //!
 //! Needs `ATSBRIDGE_TEST_POSTGRES_URL` (a server URL; the test creates and drops its own
-//! database). Without it the test says so and passes.
+//! database). Without it the test says so and passes, unless `ATSBRIDGE_REQUIRE_POSTGRES=1`.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::net::TcpListener;
@@ -13,69 +13,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use atsbridge_erecruiter_sandbox::{Sandbox, SandboxConfig, SandboxSeed};
-use atsbridge_store::{IntegrationId, RunId, RunStatus, SecretKey, Store, SyncRun};
-
-/// A database of its own for this test, dropped afterwards (also when the test fails).
-struct TempDatabase {
-    server_url: String,
-    name: String,
-}
-
-impl TempDatabase {
-    async fn create(server_url: &str) -> Self {
-        let suffix: String = SecretKey::generate()
-            .to_base64()
-            .to_lowercase()
-            .chars()
-            .filter(char::is_ascii_alphanumeric)
-            .take(12)
-            .collect();
-        let name = format!("atsbridge_instances_{suffix}");
-        let (client, connection) = tokio_postgres::connect(server_url, tokio_postgres::NoTls)
-            .await
-            .expect("connect to the PostgreSQL server");
-        tokio::spawn(connection);
-        client
-            .batch_execute(&format!("CREATE DATABASE {name}"))
-            .await
-            .unwrap();
-        Self {
-            server_url: server_url.to_owned(),
-            name,
-        }
-    }
-
-    fn url(&self) -> String {
-        let mut url = url::Url::parse(&self.server_url).unwrap();
-        url.set_path(&self.name);
-        url.to_string()
-    }
-}
-
-impl Drop for TempDatabase {
-    fn drop(&mut self) {
-        let (server_url, name) = (self.server_url.clone(), self.name.clone());
-        // A runtime of its own: Drop may run outside (or at the end of) the test's runtime.
-        let dropped = std::thread::spawn(move || {
-            let runtime = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-                .unwrap();
-            runtime.block_on(async move {
-                let (client, connection) =
-                    tokio_postgres::connect(&server_url, tokio_postgres::NoTls).await?;
-                tokio::spawn(connection);
-                client
-                    .batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-                    .await
-            })
-        })
-        .join();
-        if !matches!(dropped, Ok(Ok(()))) {
-            eprintln!("could not drop test database {}", self.name);
-        }
-    }
-}
+use atsbridge_store::{IntegrationId, RunId, RunStatus, SecretKey, Store, SyncRun, testing};
 
 /// A `serve` process, killed when dropped.
 struct Instance {
@@ -205,12 +143,11 @@ fn status_of(runs: &[SyncRun], id: RunId) -> Option<RunStatus> {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn two_instances_share_one_database() {
-    let Ok(server_url) = std::env::var("ATSBRIDGE_TEST_POSTGRES_URL") else {
-        eprintln!("two-instance test skipped: set ATSBRIDGE_TEST_POSTGRES_URL to run it");
+    let Some(server_url) = testing::postgres_url("two-instance test") else {
         return;
     };
-    let database = TempDatabase::create(&server_url).await;
-    let url = database.url();
+    let database = testing::TestDatabase::create(&server_url).await.unwrap();
+    let url = database.url.clone();
     // The connector's polite default of 10 requests/s makes each sync take a few seconds,
     // long enough to kill an instance in the middle of one.
     let sandbox = Sandbox::spawn(

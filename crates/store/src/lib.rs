@@ -21,6 +21,8 @@ mod postgres;
 mod rows;
 mod sql;
 mod sqlite;
+#[cfg(feature = "testing")]
+pub mod testing;
 
 use atsbridge_schema::{KomboId, Model, Timestamp};
 

@@ -3,7 +3,6 @@
 use std::collections::BTreeMap;
 use std::io::Write as _;
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Once};
 
 use atsbridge_schema::{KomboId, Model, Timestamp};
@@ -16,10 +15,8 @@ use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 use tempfile::TempDir;
 
-/// The server URL the PostgreSQL cases create their databases on.
-pub const POSTGRES_URL_VAR: &str = "ATSBRIDGE_TEST_POSTGRES_URL";
-/// Set to `1` (CI) to fail instead of skipping the PostgreSQL cases when the URL is missing.
-pub const REQUIRE_POSTGRES_VAR: &str = "ATSBRIDGE_REQUIRE_POSTGRES";
+pub use atsbridge_store::testing::TestDatabase;
+
 /// Printed (uncaptured) once per test process when PostgreSQL cases run; CI looks for it.
 pub const POSTGRES_MARKER: &str = "store behaviour suite: PostgreSQL cases ran";
 
@@ -71,7 +68,11 @@ impl Fixture {
     /// A store on a new PostgreSQL database, or `None` when no server is configured.
     pub async fn postgres() -> Option<Fixture> {
         let server = postgres_url()?;
-        let db = TestDatabase::create(&server).await;
+        let db = TestDatabase::create(&server).await.unwrap();
+        static MARKER: Once = Once::new();
+        MARKER.call_once(|| {
+            let _ = writeln!(std::io::stderr(), "{POSTGRES_MARKER}");
+        });
         let key = SecretKey::generate();
         let store = PgStore::connect(&db.url, key.clone(), PgOptions::default())
             .await
@@ -155,7 +156,9 @@ impl Fixture {
                 .unwrap()
                 .execute_batch(sql)
                 .unwrap(),
-            Kind::Postgres { db, .. } => db.client().await.batch_execute(sql).await.unwrap(),
+            Kind::Postgres { db, .. } => {
+                db.client().await.unwrap().batch_execute(sql).await.unwrap()
+            }
         }
     }
 
@@ -167,7 +170,13 @@ impl Fixture {
                 .query_row(sql, [], |row| row.get(0))
                 .unwrap(),
             Kind::Postgres { db, .. } => {
-                let row = db.client().await.query_one(sql, &[]).await.unwrap();
+                let row = db
+                    .client()
+                    .await
+                    .unwrap()
+                    .query_one(sql, &[])
+                    .await
+                    .unwrap();
                 row.get::<_, i64>(0)
             }
         }
@@ -187,6 +196,7 @@ impl Fixture {
             Kind::Postgres { db, .. } => db
                 .client()
                 .await
+                .unwrap()
                 .query(sql, &[])
                 .await
                 .unwrap()
@@ -213,108 +223,10 @@ impl Fixture {
     }
 }
 
-/// The PostgreSQL server URL, or `None` (after saying so once) when the cases are skipped.
-/// Panics instead when `ATSBRIDGE_REQUIRE_POSTGRES=1`, so CI cannot skip them silently.
+/// The PostgreSQL server URL, or `None` (after saying so once) when the cases are skipped;
+/// fails instead when `ATSBRIDGE_REQUIRE_POSTGRES=1`.
 pub fn postgres_url() -> Option<String> {
-    static SKIPPED: Once = Once::new();
-    match std::env::var(POSTGRES_URL_VAR) {
-        Ok(url) if !url.trim().is_empty() => Some(url),
-        _ => {
-            if std::env::var(REQUIRE_POSTGRES_VAR).is_ok_and(|v| v.trim() == "1") {
-                panic!("{REQUIRE_POSTGRES_VAR}=1 but {POSTGRES_URL_VAR} is not set");
-            }
-            SKIPPED.call_once(|| {
-                // Straight to stderr: the test harness captures only the print macros.
-                let _ = writeln!(
-                    std::io::stderr(),
-                    "store behaviour suite: PostgreSQL skipped (set {POSTGRES_URL_VAR})"
-                );
-            });
-            None
-        }
-    }
-}
-
-/// A database of its own for one test, created on the configured server and dropped (with
-/// `WITH (FORCE)`, closing the store's connections) when the guard is dropped, also while a
-/// failed test unwinds.
-pub struct TestDatabase {
-    server_url: String,
-    name: String,
-    /// The URL of the new database.
-    pub url: String,
-}
-
-impl TestDatabase {
-    pub async fn create(server_url: &str) -> TestDatabase {
-        static COUNTER: AtomicU64 = AtomicU64::new(0);
-        static MARKER: Once = Once::new();
-        let nanos = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .unwrap()
-            .subsec_nanos();
-        let name = format!(
-            "atsbridge_test_{}_{nanos}_{}",
-            std::process::id(),
-            COUNTER.fetch_add(1, Ordering::Relaxed)
-        );
-        let client = connect(server_url).await;
-        client
-            .batch_execute(&format!("CREATE DATABASE {name}"))
-            .await
-            .unwrap();
-        let mut url = url::Url::parse(server_url).unwrap();
-        url.set_path(&name);
-        MARKER.call_once(|| {
-            let _ = writeln!(std::io::stderr(), "{POSTGRES_MARKER}");
-        });
-        TestDatabase {
-            server_url: server_url.to_owned(),
-            name,
-            url: url.to_string(),
-        }
-    }
-
-    /// A plain connection to the test database.
-    pub async fn client(&self) -> tokio_postgres::Client {
-        connect(&self.url).await
-    }
-}
-
-impl Drop for TestDatabase {
-    fn drop(&mut self) {
-        let (server_url, name) = (self.server_url.clone(), self.name.clone());
-        // A runtime of its own on a thread of its own: drop may run inside the test's
-        // runtime (or while it unwinds), where blocking on it is not allowed.
-        let dropped = std::thread::spawn(move || {
-            let runtime = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-                .unwrap();
-            runtime.block_on(async {
-                connect(&server_url)
-                    .await
-                    .batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-                    .await
-            })
-        })
-        .join();
-        if !matches!(dropped, Ok(Ok(()))) {
-            let _ = writeln!(
-                std::io::stderr(),
-                "could not drop test database {}",
-                self.name
-            );
-        }
-    }
-}
-
-async fn connect(url: &str) -> tokio_postgres::Client {
-    let (client, connection) = tokio_postgres::connect(url, tokio_postgres::NoTls)
-        .await
-        .unwrap();
-    tokio::spawn(connection);
-    client
+    atsbridge_store::testing::postgres_url("store behaviour suite")
 }
 
 /// Runs each named case (`async fn case(f: &Fixture)`) once per backend, as the tests

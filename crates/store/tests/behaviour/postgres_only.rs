@@ -11,7 +11,7 @@ use crate::fixture::*;
 
 /// The fresh database of a PostgreSQL-only test, or `None` when PostgreSQL is skipped.
 async fn database() -> Option<TestDatabase> {
-    Some(TestDatabase::create(&postgres_url()?).await)
+    Some(TestDatabase::create(&postgres_url()?).await.unwrap())
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -26,7 +26,7 @@ async fn instances_starting_together_migrate_once() {
     while let Some(started) = starting.join_next().await {
         started.unwrap().unwrap();
     }
-    let client = db.client().await;
+    let client = db.client().await.unwrap();
     let versions: Vec<i64> = client
         .query(
             "SELECT version FROM schema_migrations ORDER BY version",
@@ -107,7 +107,7 @@ async fn open_store_picks_the_backend_from_the_value() {
         .await
         .unwrap();
     let env = postgres.create_environment("server").await.unwrap();
-    let client = db.client().await;
+    let client = db.client().await.unwrap();
     let names: i64 = client
         .query_one(
             "SELECT count(*) FROM environments WHERE id = $1",
