@@ -9,7 +9,6 @@ use atsbridge_connector::Action;
 use atsbridge_schema::record::UnifiedRecord;
 use atsbridge_schema::{KomboId, Model};
 use atsbridge_server::ServerConfig;
-use atsbridge_store::Store;
 use common::{Options, TestApp, error_code, ids_of};
 use reqwest::Method;
 use serde_json::{Value, json};

@@ -43,6 +43,9 @@ pub(crate) trait Dialect: Sync {
     fn in_list(&self, expr: &str, placeholder: &str) -> String;
     /// The string `haystack` contains the string bound at `placeholder`.
     fn contains(&self, haystack: &str, placeholder: &str) -> String;
+    /// `records` under `alias`, for a join that reaches each record by its `seq` (primary
+    /// key) from the key index, and must not walk an index of `records` instead.
+    fn records_by_seq(&self, alias: &str) -> String;
 }
 
 /// SQL text with its parameters, numbered as they are bound.
@@ -185,12 +188,13 @@ fn applied_to_jobs(sql: &mut Sql<'_>, query: &RecordQuery, jobs: &[String]) {
     let job_key = sql.bind_text(RecordKey::JobRemoteId.as_str());
     let candidate_key = sql.bind_text(RecordKey::CandidateRemoteId.as_str());
     let matches = sql.in_list("kj.value", jobs.to_vec());
+    let records_a = sql.dialect.records_by_seq("a");
     sql.push(&format!(
         " AND r.remote_id IN (SELECT kc.value FROM record_keys kj \
-           JOIN record_keys kc ON kc.seq = kj.seq AND kc.key = {candidate_key} \
-           JOIN records a ON a.seq = kj.seq \
+           CROSS JOIN record_keys kc CROSS JOIN {records_a} \
            WHERE kj.integration_id = {i} AND kj.model = {application} AND kj.key = {job_key} \
-             AND {matches} AND a.remote_deleted_at IS NULL"
+             AND {matches} AND kc.seq = kj.seq AND kc.key = {candidate_key} \
+             AND a.seq = kj.seq AND a.remote_deleted_at IS NULL"
     ));
     if query.restrict_to_tracked.is_some() {
         sql.restrict_to_tracked("a", integration, TrackedRestriction::Applications);
@@ -199,11 +203,19 @@ fn applied_to_jobs(sql: &mut Sql<'_>, query: &RecordQuery, jobs: &[String]) {
 }
 
 /// The SQL of a [`RelationQuery`], driven by the key index.
+///
+/// The key rows are the outer loop and each record is fetched by its primary key: `CROSS
+/// JOIN` keeps SQLite from turning the join around, and [`Dialect::records_by_seq`] from
+/// walking the live-records index for every key row (which its planner otherwise prefers on
+/// small tables); PostgreSQL plans it as the same nested loop. A record with
+/// several matching values of a multi-valued key comes back once per value; callers drop the
+/// repeats ([`dedup_by_seq`]).
 pub(crate) fn relation_query<'d>(dialect: &'d dyn Dialect, query: &RelationQuery) -> Sql<'d> {
     let integration = query.integration_id.as_str();
+    let records_r = dialect.records_by_seq("r");
     let mut sql = Sql::new(
         dialect,
-        &format!("SELECT {RECORD_COLUMNS} FROM records r WHERE "),
+        &format!("SELECT {RECORD_COLUMNS} FROM record_keys k CROSS JOIN {records_r} WHERE "),
     );
     let i = sql.bind_text(integration);
     let m = sql.bind_text(query.model.as_str());
@@ -215,8 +227,8 @@ pub(crate) fn relation_query<'d>(dialect: &'d dyn Dialect, query: &RelationQuery
         .collect();
     let matches = sql.in_list("k.value", normalized);
     sql.push(&format!(
-        "r.seq IN (SELECT k.seq FROM record_keys k \
-           WHERE k.integration_id = {i} AND k.model = {m} AND k.key = {k} AND {matches})"
+        "k.integration_id = {i} AND k.model = {m} AND k.key = {k} AND {matches} \
+         AND r.seq = k.seq"
     ));
     if !query.include_deleted {
         sql.push(" AND r.remote_deleted_at IS NULL");
@@ -226,6 +238,11 @@ pub(crate) fn relation_query<'d>(dialect: &'d dyn Dialect, query: &RelationQuery
     }
     sql.push(" ORDER BY r.seq");
     sql
+}
+
+/// Drops the repeats of a record that matched a relation query through several values.
+pub(crate) fn dedup_by_seq(records: &mut Vec<crate::model::StoredRecord>) {
+    records.dedup_by_key(|record| record.seq);
 }
 
 /// Timestamps are stored as microseconds since the Unix epoch on both backends.

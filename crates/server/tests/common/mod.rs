@@ -617,6 +617,8 @@ pub struct Options {
     /// The clock of the sync engine and the API (`changed_at`, relation times); the system
     /// clock when `None`.
     pub clock: Option<Arc<ManualClock>>,
+    /// The store to serve from; a new SQLite file when `None`.
+    pub store: Option<Arc<dyn Store>>,
 }
 
 impl Default for Options {
@@ -627,6 +629,7 @@ impl Default for Options {
             sync_only_created: false,
             config: ServerConfig::default(),
             clock: None,
+            store: None,
         }
     }
 }
@@ -634,7 +637,7 @@ impl Default for Options {
 pub struct TestApp {
     pub base: String,
     pub client: reqwest::Client,
-    pub store: Arc<SqliteStore>,
+    pub store: Arc<dyn Store>,
     pub key: String,
     pub environment: EnvironmentId,
     pub integration: Integration,
@@ -651,9 +654,12 @@ pub struct TestApp {
 impl TestApp {
     pub async fn start(options: Options) -> TestApp {
         let dir = tempfile::tempdir().unwrap();
-        let store = Arc::new(
-            SqliteStore::open(dir.path().join("atsbridge.db"), SecretKey::generate()).unwrap(),
-        );
+        let store: Arc<dyn Store> = match options.store {
+            Some(store) => store,
+            None => Arc::new(
+                SqliteStore::open(dir.path().join("atsbridge.db"), SecretKey::generate()).unwrap(),
+            ),
+        };
         let ats = Arc::new(Mutex::new(FakeAts::seeded()));
         let connector = FakeConnector {
             ats: ats.clone(),

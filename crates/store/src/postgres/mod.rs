@@ -131,6 +131,10 @@ impl Dialect for PgDialect {
     fn contains(&self, haystack: &str, placeholder: &str) -> String {
         format!("strpos({haystack}, {placeholder}) > 0")
     }
+
+    fn records_by_seq(&self, alias: &str) -> String {
+        format!("records {alias}")
+    }
 }
 
 /// Owned PostgreSQL values of shared-query parameters (lists as `text[]`).

@@ -13,7 +13,7 @@ use crate::model::{
     BatchResult, IntegrationId, RecordQuery, RecordWrite, RelationQuery, RunId, StoredRecord,
 };
 use crate::rows::{RawRecord, document_text, ts_to_sql};
-use crate::sql::{Param, RECORD_COLUMNS, Sql, list_query, relation_query};
+use crate::sql::{Param, RECORD_COLUMNS, Sql, dedup_by_seq, list_query, relation_query};
 
 /// First key of the advisory locks that serialize record writes of one integration (the
 /// second is `hashtext(integration id)`); "atsb" in ASCII.
@@ -345,7 +345,13 @@ pub(crate) async fn find_related(
     log: &StatementLog,
     query: &RelationQuery,
 ) -> Result<Vec<StoredRecord>, StoreError> {
-    run_shared(client, log, &relation_query(&PgDialect, query), query.model).await
+    if query.values.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut records =
+        run_shared(client, log, &relation_query(&PgDialect, query), query.model).await?;
+    dedup_by_seq(&mut records);
+    Ok(records)
 }
 
 /// Records whose `column` (`remote_id` or `id`) is one of `keys`, in `seq` order.

@@ -13,7 +13,7 @@ use crate::model::{
 };
 use crate::rows::document_text;
 use crate::rows::parse_stored;
-use crate::sql::{Dialect, Param, RECORD_COLUMNS, Sql, list_query, relation_query};
+use crate::sql::{Dialect, Param, RECORD_COLUMNS, Sql, dedup_by_seq, list_query, relation_query};
 
 /// SQLite's flavour of the shared record queries.
 pub(crate) struct SqliteDialect;
@@ -29,6 +29,11 @@ impl Dialect for SqliteDialect {
 
     fn contains(&self, haystack: &str, placeholder: &str) -> String {
         format!("instr({haystack}, {placeholder}) > 0")
+    }
+
+    fn records_by_seq(&self, alias: &str) -> String {
+        // NOT INDEXED still allows the rowid (seq) lookup, and nothing else.
+        format!("records {alias} NOT INDEXED")
     }
 }
 
@@ -312,12 +317,14 @@ pub(crate) fn find_related(
     if query.values.is_empty() {
         return Ok(Vec::new());
     }
-    run_shared(
+    let mut records = run_shared(
         conn,
         log,
         &relation_query(&SqliteDialect, query),
         query.model,
-    )
+    )?;
+    dedup_by_seq(&mut records);
+    Ok(records)
 }
 
 pub(crate) fn get_by_column(
