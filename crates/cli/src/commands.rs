@@ -421,14 +421,14 @@ pub fn coverage(tool: Option<&str>, markdown: bool) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// `atsbridge store copy --from <sqlite file> --to <database>`.
-pub async fn copy_store(flags: &ConfigFlags, from: &Path, to: &str) -> anyhow::Result<()> {
+/// `atsbridge store copy --from <database> --to <database>`.
+pub async fn copy_store(flags: &ConfigFlags, from: &str, to: &str) -> anyhow::Result<()> {
     let settings = Settings::load(flags, None)?;
     let key = settings.require_secret_key()?;
-    if !from.is_file() {
-        bail!("no SQLite database at {} to copy from", from.display());
+    if !atsbridge_store::is_postgres_url(from) && !Path::new(from).is_file() {
+        bail!("no SQLite database at {from} to copy from");
     }
-    let source = runtime::open_store(&from.to_string_lossy(), key.clone(), &settings.store).await?;
+    let source = runtime::open_store(from, key.clone(), &settings.store).await?;
     let target = runtime::open_store(to, key, &settings.store).await?;
     let checks = atsbridge_store::copy_store(source.as_ref(), target.as_ref(), |table, rows| {
         eprint!("\rcopying {:<22} {rows:>10} rows", table.as_str());
@@ -450,7 +450,7 @@ pub async fn copy_store(flags: &ConfigFlags, from: &Path, to: &str) -> anyhow::R
     println!("{table}");
     println!(
         "copied {} into {}",
-        from.display(),
+        runtime::describe_database(from),
         runtime::describe_database(to)
     );
     Ok(())

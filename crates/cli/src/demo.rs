@@ -95,9 +95,21 @@ pub async fn run(args: DemoArgs) -> anyhow::Result<()> {
             format!("cannot replace the old demo database {}", db_path.display())
         })?;
     }
+    // The configured key when there is one (so the kept database can be opened later, e.g.
+    // by `atsbridge store copy`), else a throw-away key.
+    let key = match std::env::var(crate::config::ENV_SECRET_KEY) {
+        Ok(encoded) if !encoded.trim().is_empty() => SecretKey::from_base64(encoded.trim())
+            .with_context(|| {
+                format!(
+                    "{} is not a valid base64 32-byte key",
+                    crate::config::ENV_SECRET_KEY
+                )
+            })?,
+        _ => SecretKey::generate(),
+    };
     let store = runtime::open_store(
         &db_path.to_string_lossy(),
-        SecretKey::generate(),
+        key,
         &atsbridge_store::StoreOptions::default(),
     )
     .await?;

@@ -81,13 +81,13 @@ enum Command {
 
 #[derive(Debug, Subcommand)]
 enum StoreCommand {
-    /// Copy everything from a SQLite database into a new, empty database (e.g. PostgreSQL),
-    /// then check counts and content digests of every table. Both use the configured secret
-    /// key: credentials move sealed.
+    /// Copy everything from one database into a new, empty one (e.g. SQLite into
+    /// PostgreSQL), then check counts and content digests of every table. Both use the
+    /// configured secret key: credentials move sealed.
     Copy {
-        /// The SQLite database file to copy from (must exist).
+        /// The database to copy from: a SQLite file path (must exist) or `postgres://…`.
         #[arg(long)]
-        from: std::path::PathBuf,
+        from: String,
         /// The database to copy into: `postgres://…` or a SQLite file path. Must be empty.
         #[arg(long)]
         to: String,
