@@ -12,7 +12,7 @@ use std::future::Future;
 use std::pin::Pin;
 use std::task::{Context, Poll};
 
-use futures::stream::{self, Stream, StreamExt};
+use futures::stream::{self, Buffered, Map, Stream, StreamExt};
 use tokio_util::sync::{CancellationToken, WaitForCancellationFutureOwned};
 
 /// Returned (converted into the caller's error type) when a fan-out stops because of
@@ -21,6 +21,9 @@ use tokio_util::sync::{CancellationToken, WaitForCancellationFutureOwned};
 #[error("the fan-out was cancelled")]
 pub struct Cancelled;
 
+/// The calls of a fan-out: started in input order, at most `concurrency` at a time.
+type InFlight<I, F> = Pin<Box<Buffered<Map<stream::Iter<I>, F>>>>;
+
 /// The results of a [`fan_out_stream`], one at a time and in input order.
 ///
 /// Read it with [`FanOutStream::next`] (or as a [`Stream`]). Requests run only while it is
@@ -28,15 +31,22 @@ pub struct Cancelled;
 /// letting results pile up. After an error (or cancellation) it yields `None`; dropping it
 /// drops the calls in flight.
 #[must_use = "a fan-out does nothing until it is read"]
-pub struct FanOutStream<S> {
+pub struct FanOutStream<I, F, Fut>
+where
+    I: Iterator,
+    F: FnMut(I::Item) -> Fut,
+    Fut: Future,
+{
     /// `None` once the fan-out ended (finished, failed or cancelled).
-    in_flight: Option<Pin<Box<S>>>,
+    in_flight: Option<InFlight<I, F>>,
     cancelled: Pin<Box<WaitForCancellationFutureOwned>>,
 }
 
-impl<S, T, E> FanOutStream<S>
+impl<I, F, Fut, T, E> FanOutStream<I, F, Fut>
 where
-    S: Stream<Item = Result<T, E>>,
+    I: Iterator,
+    F: FnMut(I::Item) -> Fut,
+    Fut: Future<Output = Result<T, E>>,
     E: From<Cancelled>,
 {
     /// The next result in input order; `None` when every item was handled or after the
@@ -46,9 +56,11 @@ where
     }
 }
 
-impl<S, T, E> Stream for FanOutStream<S>
+impl<I, F, Fut, T, E> Stream for FanOutStream<I, F, Fut>
 where
-    S: Stream<Item = Result<T, E>>,
+    I: Iterator,
+    F: FnMut(I::Item) -> Fut,
+    Fut: Future<Output = Result<T, E>>,
     E: From<Cancelled>,
 {
     type Item = Result<T, E>;
@@ -91,7 +103,7 @@ pub fn fan_out_stream<I, T, E, F, Fut>(
     concurrency: usize,
     cancel: &CancellationToken,
     fetch: F,
-) -> FanOutStream<impl Stream<Item = Result<T, E>>>
+) -> FanOutStream<I::IntoIter, F, Fut>
 where
     I: IntoIterator,
     F: FnMut(I::Item) -> Fut,
