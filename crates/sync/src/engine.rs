@@ -514,6 +514,7 @@ impl SyncEngine {
             buffer: Vec::new(),
             buffered_since: None,
             counts: BTreeMap::new(),
+            written_total: 0,
             complete: BTreeSet::new(),
             state: None,
             requests: None,

@@ -33,6 +33,8 @@ pub(crate) struct EngineSink {
     pub(crate) buffer: Vec<RecordWrite>,
     pub(crate) buffered_since: Option<Instant>,
     pub(crate) counts: BTreeMap<Model, ModelCounts>,
+    /// Records of every model written so far in this run.
+    pub(crate) written_total: u64,
     pub(crate) complete: BTreeSet<Model>,
     pub(crate) state: Option<Value>,
     /// Provider requests the connector reported (summed), `None` when it reported none.
@@ -77,6 +79,7 @@ impl EngineSink {
             if model == Model::Application {
                 self.complete_tracked(&writes, now).await?;
             }
+            self.written_total = self.written_total.saturating_add(writes.len() as u64);
             if let Some(progress) = &self.progress {
                 // A closed receiver only means nobody listens any more.
                 let _ = progress.send(SyncProgress::BatchWritten {
@@ -84,6 +87,7 @@ impl EngineSink {
                     model,
                     records: writes.len(),
                     changed: result.changed.len(),
+                    written_total: self.written_total,
                 });
             }
         }
