@@ -199,5 +199,10 @@
 //!     still marked complete only after the whole enumeration. What a run keeps per account:
 //!     the set of applicant ids to read (needed so an applicant listed under several jobs is
 //!     read once; it becomes the next run's state), about 20 bytes per applicant in memory
-//!     (~20 MB per 10^6) and about 8 bytes in the stored state; the set of tag texts already
+//!     (~20 MB per 10^6); the state itself, which stores each id set as one range text
+//!     (`"1-3,7"`, at most ~8 bytes per id, less for consecutive ids) because the engine
+//!     holds the previous state for the whole run and a JSON array of 10^6 numbers would
+//!     cost it tens of megabytes (arrays are still read); the set of tag texts already
 //!     pushed, which grows with the distinct tags of the tenant, not with its applicants.
+//!     The published job list is one response and is held whole while its jobs are pushed
+//!     (moved out of the response, not copied).

@@ -32,14 +32,138 @@ use crate::map;
 use crate::wire::{ApplicantResponse, ApplicationResponse, CustomFieldValueResponse, JobResponse};
 
 /// What a run remembers for the next one (`SyncScope::previous_state`).
+///
+/// The id sets are stored as one range string each (see [`id_ranges`]): the engine holds the
+/// previous state for the whole run, and a JSON array of a million numbers would cost tens
+/// of megabytes there, while the string costs a few bytes per id. Arrays of numbers (the
+/// earlier format) are still read.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SyncState {
     /// Every job id seen and not confirmed gone.
-    #[serde(default)]
+    #[serde(default, with = "id_ranges")]
     pub job_ids: BTreeSet<i64>,
     /// Every applicant id seen and not confirmed gone.
-    #[serde(default)]
+    #[serde(default, with = "id_ranges")]
     pub applicant_ids: BTreeSet<i64>,
+}
+
+/// A set of ids as text: ascending, comma-separated, runs of consecutive ids as `first-last`
+/// (`"1-3,7,10-12"`); negative ids are written in parentheses (`"(-5)-(-3)"`). Reads the
+/// text form or a JSON array of numbers.
+pub mod id_ranges {
+    use std::collections::BTreeSet;
+    use std::fmt::{self, Write as _};
+
+    use serde::de::{self, SeqAccess, Visitor};
+    use serde::{Deserializer, Serializer};
+
+    /// Writes `ids` as range text.
+    pub fn to_text(ids: &BTreeSet<i64>) -> String {
+        let mut text = String::new();
+        let mut ids = ids.iter().copied().peekable();
+        while let Some(first) = ids.next() {
+            let mut last = first;
+            while let Some(&next) = ids.peek() {
+                if last.checked_add(1) != Some(next) {
+                    break;
+                }
+                last = next;
+                ids.next();
+            }
+            if !text.is_empty() {
+                text.push(',');
+            }
+            push_id(&mut text, first);
+            if last != first {
+                text.push('-');
+                push_id(&mut text, last);
+            }
+        }
+        text
+    }
+
+    fn push_id(text: &mut String, id: i64) {
+        // Writing to a `String` cannot fail.
+        let _ = if id < 0 {
+            write!(text, "({id})")
+        } else {
+            write!(text, "{id}")
+        };
+    }
+
+    /// Reads range text; `None` when it is malformed.
+    pub fn from_text(text: &str) -> Option<BTreeSet<i64>> {
+        let mut ids = BTreeSet::new();
+        for part in text.split(',').filter(|p| !p.trim().is_empty()) {
+            let (first, last) = split_range(part.trim())?;
+            // A corrupt state must not expand into billions of ids.
+            if last
+                .checked_sub(first)
+                .is_none_or(|span| !(0..=100_000_000).contains(&span))
+            {
+                return None;
+            }
+            ids.extend(first..=last);
+        }
+        Some(ids)
+    }
+
+    /// `"4"`, `"4-9"`, `"(-5)"` or `"(-5)-(-3)"` → (first, last).
+    fn split_range(part: &str) -> Option<(i64, i64)> {
+        let (first, rest) = read_id(part)?;
+        match rest.strip_prefix('-') {
+            None if rest.is_empty() => Some((first, first)),
+            None => None,
+            Some(rest) => match read_id(rest)? {
+                (last, "") => Some((first, last)),
+                _ => None,
+            },
+        }
+    }
+
+    /// One id at the start of `text` and what follows it.
+    fn read_id(text: &str) -> Option<(i64, &str)> {
+        if let Some(inner) = text.strip_prefix('(') {
+            let (number, rest) = inner.split_once(')')?;
+            return Some((number.parse().ok()?, rest));
+        }
+        let end = text.find('-').unwrap_or(text.len());
+        Some((text[..end].parse().ok()?, &text[end..]))
+    }
+
+    /// Serde: writes the set as range text.
+    pub fn serialize<S: Serializer>(ids: &BTreeSet<i64>, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&to_text(ids))
+    }
+
+    /// Serde: reads range text or an array of numbers.
+    pub fn deserialize<'de, D: Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<BTreeSet<i64>, D::Error> {
+        deserializer.deserialize_any(IdsVisitor)
+    }
+
+    struct IdsVisitor;
+
+    impl<'de> Visitor<'de> for IdsVisitor {
+        type Value = BTreeSet<i64>;
+
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("id ranges text or an array of ids")
+        }
+
+        fn visit_str<E: de::Error>(self, text: &str) -> Result<Self::Value, E> {
+            from_text(text).ok_or_else(|| E::custom("malformed id ranges"))
+        }
+
+        fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+            let mut ids = BTreeSet::new();
+            while let Some(id) = seq.next_element::<i64>()? {
+                ids.insert(id);
+            }
+            Ok(ids)
+        }
+    }
 }
 
 impl SyncState {
@@ -723,8 +847,36 @@ mod tests {
         }
         assert_eq!(
             sink.inner.state,
-            Some(json!({"job_ids": [7], "applicant_ids": [1, 2]}))
+            Some(json!({"job_ids": "7", "applicant_ids": "1-2"}))
         );
         server.verify().await;
+    }
+
+    #[test]
+    fn id_sets_round_trip_through_range_text() {
+        let ids: BTreeSet<i64> = [-7, -6, -5, -1, 0, 1, 2, 3, 9, 11, 12, i64::MAX]
+            .into_iter()
+            .collect();
+        let text = id_ranges::to_text(&ids);
+        assert_eq!(text, "(-7)-(-5),(-1)-3,9,11-12,9223372036854775807");
+        assert_eq!(id_ranges::from_text(&text), Some(ids));
+        assert_eq!(id_ranges::from_text(""), Some(BTreeSet::new()));
+        for bad in ["1-", "a", "3-1", "(-1", "1-2-3"] {
+            assert_eq!(id_ranges::from_text(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn the_state_reads_the_earlier_array_form_and_writes_ranges() {
+        let mut scope = SyncScope::full_all_models();
+        scope.previous_state = Some(json!({"job_ids": [7, 8], "applicant_ids": [3, 1, 2]}));
+        let state = SyncState::from_scope(&scope);
+        assert_eq!(state.applicant_ids, [1, 2, 3].into_iter().collect());
+        assert_eq!(
+            serde_json::to_value(&state).unwrap(),
+            json!({"job_ids": "7-8", "applicant_ids": "1-3"})
+        );
+        scope.previous_state = Some(json!({"job_ids": "7-8", "applicant_ids": "1-3"}));
+        assert_eq!(SyncState::from_scope(&scope), state);
     }
 }
