@@ -5,14 +5,17 @@
 //! unchanged data, and pages through `/v1/ats/candidates` and `/v1/ats/applications` over
 //! HTTP. Run it in release mode through `cargo xtask bench-sync [flags]` (or
 //! `cargo run --release -p atsbridge --example bench_sync -- [flags]`).
+//!
+//! With `--sandbox-url` it syncs from a sandbox running in another process instead (its API
+//! key comes from `ATSBRIDGE_BENCH_SANDBOX_API_KEY`), so that the peak RSS it reports is the
+//! sync's alone; `cargo xtask bench-sync --memory` drives it that way.
 
-use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use anyhow::{Context as _, bail};
 use atsbridge_connector::ConnectorRegistry;
-use atsbridge_erecruiter_sandbox::{Sandbox, SandboxConfig, SandboxSeed};
+use atsbridge_erecruiter_sandbox::{Sandbox, SandboxConfig, SandboxHandle, SandboxSeed};
 use atsbridge_schema::Model;
 use atsbridge_server::{AppState, SchedulerTrigger, ServerConfig};
 use atsbridge_store::{
@@ -23,6 +26,9 @@ use atsbridge_sync::{RegistryConnectorProvider, Scheduler, SyncEngine, SyncSumma
 use clap::Parser;
 use serde_json::{Value, json};
 use tokio_util::sync::CancellationToken;
+
+/// Where the sandbox API key comes from when the sandbox runs in another process.
+const SANDBOX_API_KEY_ENV: &str = "ATSBRIDGE_BENCH_SANDBOX_API_KEY";
 
 /// Flags of the benchmark.
 #[derive(Debug, Parser)]
@@ -47,6 +53,40 @@ struct Args {
     /// Seed of the generated account.
     #[arg(long, default_value_t = 42)]
     seed: u64,
+    /// Base URL of a sandbox running in another process (e.g. `http://127.0.0.1:8089`);
+    /// `--candidates`, `--jobs`, `--latency-ms` and `--seed` then only label the output.
+    #[arg(long, requires = "sandbox_mandator_id")]
+    sandbox_url: Option<String>,
+    /// Mandator id of the sandbox behind `--sandbox-url`.
+    #[arg(long)]
+    sandbox_mandator_id: Option<i32>,
+    /// Run the two syncs only, without serving and paging the API.
+    #[arg(long)]
+    sync_only: bool,
+}
+
+/// The sandbox the benchmark syncs from.
+struct SandboxTarget {
+    base_url: String,
+    api_key: String,
+    mandator_id: i32,
+    /// Set when the sandbox runs in this process.
+    in_process: Option<SandboxHandle>,
+}
+
+impl SandboxTarget {
+    /// Requests the in-process sandbox received since the last reset.
+    fn request_count(&self) -> Option<u64> {
+        self.in_process
+            .as_ref()
+            .map(|h| h.sandbox().request_count())
+    }
+
+    fn reset_request_stats(&self) {
+        if let Some(handle) = &self.in_process {
+            handle.sandbox().reset_request_stats();
+        }
+    }
 }
 
 #[tokio::main]
@@ -54,37 +94,22 @@ async fn main() -> anyhow::Result<()> {
     let args = Args::parse();
     let candidates = args.candidates as usize;
     let jobs = args.jobs.map_or((candidates / 10).max(6), |j| j as usize);
-    let latency = Duration::from_millis(args.latency_ms);
 
     println!("# atsbridge sync benchmark");
     println!(
-        "sandbox: {jobs} jobs, {candidates} candidates, seed {}, latency {} ms; connector: concurrency {}, {} req/s limit; {} CPU(s)",
+        "sandbox: {jobs} jobs, {candidates} candidates, seed {}, latency {} ms{}; connector: concurrency {}, {} req/s limit; {} CPU(s)",
         args.seed,
         args.latency_ms,
+        if args.sandbox_url.is_some() {
+            " (separate process)"
+        } else {
+            ""
+        },
         args.concurrency,
         args.requests_per_second,
         std::thread::available_parallelism().map_or(1, usize::from),
     );
-
-    let seeding = Instant::now();
-    let sandbox = Sandbox::spawn(
-        SandboxConfig {
-            latency,
-            ..SandboxConfig::default()
-        },
-        SandboxSeed {
-            jobs,
-            candidates,
-            seed: args.seed,
-        },
-    )
-    .await
-    .context("starting the eRecruiter sandbox")?;
-    println!(
-        "sandbox seeded in {:.2?}; RSS now {}",
-        seeding.elapsed(),
-        memory("VmRSS")
-    );
+    let sandbox = start_sandbox(&args, jobs, candidates).await?;
 
     let dir = tempfile::Builder::new()
         .prefix("atsbridge-bench-")
@@ -96,16 +121,15 @@ async fn main() -> anyhow::Result<()> {
     );
     let environment = store.create_environment("bench").await?;
     let api_key = store.create_api_key(&environment.id, "bench").await?.secret;
-    let (sandbox_key, mandator_id) = sandbox.credentials();
     let integration = store
         .create_integration(NewIntegration {
             environment_id: environment.id.clone(),
             tool: "erecruiter".to_owned(),
             remote_label: Some("eRecruiter sandbox".to_owned()),
             credentials: json!({
-                "host": sandbox.base_url(),
-                "mandator_id": mandator_id,
-                "api_key": sandbox_key,
+                "host": sandbox.base_url,
+                "mandator_id": sandbox.mandator_id,
+                "api_key": sandbox.api_key,
                 "max_concurrent_requests": args.concurrency,
                 "requests_per_second": args.requests_per_second,
             }),
@@ -122,15 +146,108 @@ async fn main() -> anyhow::Result<()> {
         .context("registering the eRecruiter connector")?;
     let engine = Arc::new(SyncEngine::new(store.clone()));
 
+    let before_syncs = memory_kb("VmRSS");
+    let mut peaks = Vec::new();
     for label in ["first full sync", "second full sync (unchanged data)"] {
         sandbox.reset_request_stats();
         let started = Instant::now();
         let summary = sync(&engine, &store, &registry, &integration).await?;
         print_run(label, &summary, started.elapsed(), sandbox.request_count());
+        peaks.push(memory_kb("VmHWM"));
     }
-    println!("peak RSS after the syncs: {}", memory("VmHWM"));
+    println!(
+        "RSS before the syncs: {}; peak RSS after the first sync: {}, after the second: {}{}",
+        show_kb(before_syncs),
+        show_kb(peaks.first().copied().flatten()),
+        show_kb(peaks.get(1).copied().flatten()),
+        if sandbox.in_process.is_some() {
+            " (sandbox included)"
+        } else {
+            " (sync process only; the sandbox runs elsewhere)"
+        }
+    );
+    // One line for `cargo xtask bench-sync --memory` to read.
+    println!(
+        "bench-rss-kb before={} first={} second={}",
+        before_syncs.unwrap_or(0),
+        peaks.first().copied().flatten().unwrap_or(0),
+        peaks.get(1).copied().flatten().unwrap_or(0),
+    );
 
-    // The API over HTTP, served from the store the syncs filled.
+    if !args.sync_only {
+        page_the_api(&engine, &store, registry, &integration, &api_key).await?;
+    }
+    if let Some(handle) = sandbox.in_process {
+        handle
+            .shutdown()
+            .await
+            .context("stopping the eRecruiter sandbox")?;
+    }
+    println!();
+    println!(
+        "peak RSS of the process{}: {}",
+        if args.sandbox_url.is_some() {
+            ""
+        } else {
+            " (sandbox included)"
+        },
+        show_kb(memory_kb("VmHWM"))
+    );
+    Ok(())
+}
+
+/// Starts the in-process sandbox, or names the one behind `--sandbox-url`.
+async fn start_sandbox(
+    args: &Args,
+    jobs: usize,
+    candidates: usize,
+) -> anyhow::Result<SandboxTarget> {
+    if let (Some(base_url), Some(mandator_id)) = (&args.sandbox_url, args.sandbox_mandator_id) {
+        let api_key = std::env::var(SANDBOX_API_KEY_ENV)
+            .with_context(|| format!("--sandbox-url needs {SANDBOX_API_KEY_ENV}"))?;
+        return Ok(SandboxTarget {
+            base_url: base_url.clone(),
+            api_key,
+            mandator_id,
+            in_process: None,
+        });
+    }
+    let seeding = Instant::now();
+    let handle = Sandbox::spawn(
+        SandboxConfig {
+            latency: Duration::from_millis(args.latency_ms),
+            ..SandboxConfig::default()
+        },
+        SandboxSeed {
+            jobs,
+            candidates,
+            seed: args.seed,
+        },
+    )
+    .await
+    .context("starting the eRecruiter sandbox")?;
+    println!(
+        "sandbox seeded in {:.2?}; RSS now {}",
+        seeding.elapsed(),
+        show_kb(memory_kb("VmRSS"))
+    );
+    let (api_key, mandator_id) = handle.credentials();
+    Ok(SandboxTarget {
+        base_url: handle.base_url(),
+        api_key,
+        mandator_id,
+        in_process: Some(handle),
+    })
+}
+
+/// Serves the API from the store the syncs filled and pages through two list endpoints.
+async fn page_the_api(
+    engine: &Arc<SyncEngine>,
+    store: &Arc<dyn Store>,
+    registry: ConnectorRegistry,
+    integration: &Integration,
+    api_key: &str,
+) -> anyhow::Result<()> {
     let scheduler = Arc::new(Scheduler::new(
         engine.clone(),
         Arc::new(RegistryConnectorProvider::new(
@@ -158,7 +275,7 @@ async fn main() -> anyhow::Result<()> {
     println!();
     println!("## API paging (page_size=250, one client, sequential pages)");
     for path in ["ats/candidates", "ats/applications"] {
-        let pages = page_through(&client, &base, path, &api_key, integration.id.as_str()).await?;
+        let pages = page_through(&client, &base, path, api_key, integration.id.as_str()).await?;
         print_pages(path, &pages);
     }
     stop.cancel();
@@ -167,15 +284,6 @@ async fn main() -> anyhow::Result<()> {
         .context("joining the API server")?
         .context("the API server failed")?;
     scheduler.shutdown().await;
-    sandbox
-        .shutdown()
-        .await
-        .context("stopping the eRecruiter sandbox")?;
-    println!();
-    println!(
-        "peak RSS of the process (sandbox included): {}",
-        memory("VmHWM")
-    );
     Ok(())
 }
 
@@ -202,7 +310,9 @@ async fn sync(
         .context("the sync failed")
 }
 
-fn print_run(label: &str, summary: &SyncSummary, wall: Duration, sandbox_requests: u64) {
+fn print_run(label: &str, summary: &SyncSummary, wall: Duration, sandbox_requests: Option<u64>) {
+    let sandbox_requests =
+        sandbox_requests.map_or_else(|| "not counted here".to_owned(), |n| n.to_string());
     let seconds = wall.as_secs_f64().max(f64::EPSILON);
     println!();
     println!("## {label}: {:.2} s wall", seconds);
@@ -332,24 +442,20 @@ fn millis(duration: Duration) -> f64 {
     duration.as_secs_f64() * 1000.0
 }
 
-/// A memory line of `/proc/self/status` (`VmRSS`, `VmHWM`), or "unavailable" off Linux.
-fn memory(field: &str) -> String {
-    let Ok(status) = std::fs::read_to_string("/proc/self/status") else {
-        return "unavailable (no /proc/self/status)".to_owned();
-    };
-    let values: BTreeMap<&str, &str> = status
+/// A memory line of `/proc/self/status` (`VmRSS`, `VmHWM`) in kB; `None` off Linux.
+fn memory_kb(field: &str) -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    status
         .lines()
         .filter_map(|line| line.split_once(':'))
-        .map(|(key, value)| (key.trim(), value.trim()))
-        .collect();
-    match values.get(field) {
-        Some(value) => match value
-            .strip_suffix(" kB")
-            .and_then(|kb| kb.trim().parse::<u64>().ok())
-        {
-            Some(kb) => format!("{:.1} MiB", kb as f64 / 1024.0),
-            None => (*value).to_owned(),
-        },
-        None => format!("unavailable ({field} not reported)"),
+        .find(|(key, _)| key.trim() == field)
+        .and_then(|(_, value)| value.trim().strip_suffix(" kB")?.trim().parse().ok())
+}
+
+/// A size in kB for people.
+fn show_kb(kb: Option<u64>) -> String {
+    match kb {
+        Some(kb) => format!("{:.1} MiB", kb as f64 / 1024.0),
+        None => "unavailable (no /proc/self/status)".to_owned(),
     }
 }

@@ -132,14 +132,20 @@ pub async fn sync_with_progress(
     let printer = tokio::spawn(async move {
         let mut seen: std::collections::BTreeMap<Model, usize> = Default::default();
         while let Some(event) = rx.recv().await {
-            if let SyncProgress::BatchWritten { model, records, .. } = event {
+            if let SyncProgress::BatchWritten {
+                model,
+                records,
+                written_total,
+                ..
+            } = event
+            {
                 *seen.entry(model).or_default() += records;
-                let msg = seen
+                let per_model = seen
                     .iter()
                     .map(|(model, n)| format!("{} {n}", model.as_str()))
                     .collect::<Vec<_>>()
                     .join(" · ");
-                progress_bar.set_message(msg);
+                progress_bar.set_message(format!("{written_total} records stored ({per_model})"));
             }
         }
     });

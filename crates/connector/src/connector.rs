@@ -2,6 +2,7 @@
 
 use async_trait::async_trait;
 
+use crate::Model;
 use crate::action::{
     ActionOutcome, ApplicationAttachmentInput, ApplicationResultLinkInput,
     CandidateAttachmentInput, CandidateResultLinkInput, CandidateTagInput, CreateApplicationInput,
@@ -32,6 +33,15 @@ pub trait Connector: Send + Sync + std::fmt::Debug {
 
     /// What the connector supports. Must return the same value for the life of the instance.
     fn coverage(&self) -> Coverage;
+
+    /// The models whose [`SyncScope::known_remote_ids`] this connector reads, when its
+    /// coverage sets [`Capabilities::refresh_known_ids`](crate::Capabilities). The engine
+    /// loads known ids only for these: one string per stored record, so leaving out a large
+    /// model the connector never reads (applications, say) saves memory on large accounts.
+    /// The default is every model.
+    fn known_ids_models(&self) -> Vec<Model> {
+        Model::ALL.to_vec()
+    }
 
     /// Probes the provider with the integration's credentials and reports access per model.
     /// Returns `Err` only when nothing could be checked (e.g. the credentials are rejected).

@@ -1,14 +1,19 @@
 //! Bounded, order-preserving concurrency over a list of ids.
 //!
 //! Fan-out providers (list ids, then fetch each one) spend most of a sync waiting on
-//! one-by-one requests. [`fan_out`] keeps up to `concurrency` of them in flight, returns the
-//! results in input order, and stops at the first error or when the run is cancelled.
+//! one-by-one requests. [`fan_out_stream`] keeps up to `concurrency` of them in flight and hands
+//! the results over one at a time, in input order, as they become available, so a connector
+//! can push each item's records while the next requests run and memory stays bounded by the
+//! concurrency instead of the account. [`fan_out`] collects the same results into a `Vec`, for
+//! small lists (e.g. one request per job). Both stop at the first error or when the run is
+//! cancelled.
 
 use std::future::Future;
+use std::pin::Pin;
+use std::task::{Context, Poll};
 
-use futures::StreamExt;
-use futures::stream;
-use tokio_util::sync::CancellationToken;
+use futures::stream::{self, Buffered, Map, Stream, StreamExt};
+use tokio_util::sync::{CancellationToken, WaitForCancellationFutureOwned};
 
 /// Returned (converted into the caller's error type) when a fan-out stops because of
 /// cancellation.
@@ -16,7 +21,105 @@ use tokio_util::sync::CancellationToken;
 #[error("the fan-out was cancelled")]
 pub struct Cancelled;
 
-/// Runs `fetch` for every item of `ids`, at most `concurrency` at a time (at least one).
+/// The calls of a fan-out: started in input order, at most `concurrency` at a time.
+type InFlight<I, F> = Pin<Box<Buffered<Map<stream::Iter<I>, F>>>>;
+
+/// The results of a [`fan_out_stream`], one at a time and in input order.
+///
+/// Read it with [`FanOutStream::next`] (or as a [`Stream`]). Requests run only while it is
+/// being read: a consumer that is busy pushing records holds the fan-out back instead of
+/// letting results pile up. After an error (or cancellation) it yields `None`; dropping it
+/// drops the calls in flight.
+#[must_use = "a fan-out does nothing until it is read"]
+pub struct FanOutStream<I, F, Fut>
+where
+    I: Iterator,
+    F: FnMut(I::Item) -> Fut,
+    Fut: Future,
+{
+    /// `None` once the fan-out ended (finished, failed or cancelled).
+    in_flight: Option<InFlight<I, F>>,
+    cancelled: Pin<Box<WaitForCancellationFutureOwned>>,
+}
+
+impl<I, F, Fut, T, E> FanOutStream<I, F, Fut>
+where
+    I: Iterator,
+    F: FnMut(I::Item) -> Fut,
+    Fut: Future<Output = Result<T, E>>,
+    E: From<Cancelled>,
+{
+    /// The next result in input order; `None` when every item was handled or after the
+    /// first error.
+    pub async fn next(&mut self) -> Option<Result<T, E>> {
+        StreamExt::next(self).await
+    }
+}
+
+impl<I, F, Fut, T, E> Stream for FanOutStream<I, F, Fut>
+where
+    I: Iterator,
+    F: FnMut(I::Item) -> Fut,
+    Fut: Future<Output = Result<T, E>>,
+    E: From<Cancelled>,
+{
+    type Item = Result<T, E>;
+
+    fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        // Every field is a `Pin<Box<_>>` or an `Option` of one, so the stream is `Unpin`.
+        let this = self.get_mut();
+        let Some(in_flight) = this.in_flight.as_mut() else {
+            return Poll::Ready(None);
+        };
+        // Cancellation wins over a result that is ready at the same time.
+        if this.cancelled.as_mut().poll(cx).is_ready() {
+            this.in_flight = None;
+            return Poll::Ready(Some(Err(Cancelled.into())));
+        }
+        match in_flight.as_mut().poll_next(cx) {
+            Poll::Ready(Some(Ok(value))) => Poll::Ready(Some(Ok(value))),
+            Poll::Ready(end_or_error) => {
+                this.in_flight = None;
+                Poll::Ready(end_or_error)
+            }
+            Poll::Pending => Poll::Pending,
+        }
+    }
+}
+
+/// Runs `fetch` for every item of `ids`, at most `concurrency` at a time (at least one), and
+/// yields the results in the order of `ids` as soon as each one (and every one before it) is
+/// ready.
+///
+/// - At most `concurrency` results exist at any time (finished ones waiting for an earlier
+///   slow one included), so memory does not grow with the number of ids.
+/// - The first `Err` returned by `fetch` is yielded and ends the stream: no new calls start
+///   and the calls in flight are dropped. A closure that wants to skip an item (e.g. a
+///   record deleted between listing and fetching) returns `Ok(None)` instead.
+/// - When `cancel` fires, the stream yields `Err(Cancelled.into())` and ends. A token
+///   already cancelled before the first read starts nothing.
+pub fn fan_out_stream<I, T, E, F, Fut>(
+    ids: I,
+    concurrency: usize,
+    cancel: &CancellationToken,
+    fetch: F,
+) -> FanOutStream<I::IntoIter, F, Fut>
+where
+    I: IntoIterator,
+    F: FnMut(I::Item) -> Fut,
+    Fut: Future<Output = Result<T, E>>,
+    E: From<Cancelled>,
+{
+    FanOutStream {
+        in_flight: Some(Box::pin(
+            stream::iter(ids).map(fetch).buffered(concurrency.max(1)),
+        )),
+        cancelled: Box::pin(cancel.clone().cancelled_owned()),
+    }
+}
+
+/// Runs `fetch` for every item of `ids`, at most `concurrency` at a time (at least one), and
+/// collects the results.
 ///
 /// - Results come back in the order of `ids`, whatever order the requests finish in.
 /// - The first `Err` returned by `fetch` stops the fan-out: no new calls start, the calls in
@@ -24,6 +127,9 @@ pub struct Cancelled;
 ///   (e.g. a record deleted between listing and fetching) returns `Ok(None)` instead.
 /// - When `cancel` fires, the calls in flight are dropped and `Err(Cancelled.into())` is
 ///   returned. A token already cancelled before the call starts nothing.
+///
+/// The whole result is held in memory: for lists that grow with the account, read a
+/// [`fan_out_stream`] and push as results arrive.
 pub async fn fan_out<I, T, E, F, Fut>(
     ids: I,
     concurrency: usize,
@@ -36,23 +142,13 @@ where
     Fut: Future<Output = Result<T, E>>,
     E: From<Cancelled>,
 {
-    if cancel.is_cancelled() {
-        return Err(Cancelled.into());
-    }
     let ids = ids.into_iter();
     let mut results = Vec::with_capacity(ids.size_hint().0);
-    let mut in_flight = stream::iter(ids).map(fetch).buffered(concurrency.max(1));
-    loop {
-        tokio::select! {
-            biased;
-            () = cancel.cancelled() => return Err(Cancelled.into()),
-            next = in_flight.next() => match next {
-                Some(Ok(value)) => results.push(value),
-                Some(Err(error)) => return Err(error),
-                None => return Ok(results),
-            },
-        }
+    let mut in_flight = fan_out_stream(ids, concurrency, cancel, fetch);
+    while let Some(result) = in_flight.next().await {
+        results.push(result?);
     }
+    Ok(results)
 }
 
 #[cfg(test)]
@@ -185,5 +281,75 @@ mod tests {
         .await;
         assert_eq!(result, Err(Cancelled));
         assert_eq!(calls.load(Ordering::SeqCst), 0);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn the_stream_yields_in_input_order_with_bounded_look_ahead() {
+        let gauge = Arc::new(Gauge::default());
+        let token = CancellationToken::new();
+        let mut results = fan_out_stream(1..=10u64, 3, &token, |id| {
+            let gauge = gauge.clone();
+            async move {
+                gauge.enter();
+                tokio::time::sleep(Duration::from_millis(100 - id * 5)).await;
+                gauge.leave();
+                Ok::<_, ConnectorError>(id)
+            }
+        });
+        let mut seen = Vec::new();
+        while let Some(result) = results.next().await {
+            let id = result.unwrap();
+            // While the consumer holds a result, at most `concurrency` calls were started
+            // beyond what it has read.
+            let started = gauge.started.load(Ordering::SeqCst) as u64;
+            assert!(
+                started <= id + 3,
+                "{started} calls started when {id} was read"
+            );
+            seen.push(id);
+        }
+        assert_eq!(seen, (1..=10).collect::<Vec<_>>());
+        assert_eq!(gauge.peak.load(Ordering::SeqCst), 3);
+        assert!(
+            results.next().await.is_none(),
+            "an ended stream stays ended"
+        );
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn the_stream_ends_after_the_first_error_and_on_cancellation() {
+        let token = CancellationToken::new();
+        let mut results = fan_out_stream(1..=5u32, 2, &token, |id| async move {
+            if id == 2 {
+                Err(ConnectorError::permission_denied("applicant 2"))
+            } else {
+                Ok(id)
+            }
+        });
+        assert_eq!(results.next().await.unwrap().unwrap(), 1);
+        assert_eq!(
+            results.next().await.unwrap().unwrap_err().kind(),
+            &ErrorKind::PermissionDenied
+        );
+        assert!(results.next().await.is_none());
+
+        let token = CancellationToken::new();
+        let calls = AtomicUsize::new(0);
+        let mut results = fan_out_stream(1..=5u32, 2, &token, |id| {
+            calls.fetch_add(1, Ordering::SeqCst);
+            async move { Ok::<_, ConnectorError>(id) }
+        });
+        token.cancel();
+        assert_eq!(
+            results.next().await.unwrap().unwrap_err().kind(),
+            &ErrorKind::Cancelled
+        );
+        assert!(results.next().await.is_none());
+        drop(results);
+        assert_eq!(
+            calls.load(Ordering::SeqCst),
+            0,
+            "nothing starts once cancelled"
+        );
     }
 }

@@ -105,6 +105,10 @@ impl Connector for GuardedConnector {
         self.coverage.clone()
     }
 
+    fn known_ids_models(&self) -> Vec<Model> {
+        self.inner.known_ids_models()
+    }
+
     async fn check(&self, ctx: &Context) -> Result<CheckReport, ConnectorError> {
         ctx.ensure_not_cancelled()?;
         self.inner.check(ctx).await

@@ -37,7 +37,7 @@ pub use coverage::{
 pub use error::{
     ConnectorError, ConnectorResult, ErrorContext, ErrorKind, ErrorStatus, Unsupported,
 };
-pub use fan_out::{Cancelled, fan_out};
+pub use fan_out::{Cancelled, FanOutStream, fan_out, fan_out_stream};
 pub use guard::GuardedConnector;
 pub use info::{CheckReport, ConnectorInfo, ModelAccess};
 pub use passthrough::{PassthroughBody, PassthroughCall, PassthroughResult};

@@ -14,7 +14,8 @@ use atsbridge_connector::{
     ConnectorError, ConnectorFactory, ConnectorInfo, ConnectorRegistry, Context, Coverage,
     CreateApplicationInput, CreatedApplication, CredentialField, DeletionDetection, ErrorKind,
     Feature, FeatureCoverage, Guide, ManualClock, MemorySink, Model, ModelAccess, ModelCoverage,
-    RecordSink, SyncScope, TrackedApplication, Unsupported, fan_out, render_coverage_markdown,
+    RecordSink, SyncScope, TrackedApplication, Unsupported, fan_out_stream,
+    render_coverage_markdown,
 };
 use atsbridge_schema::action::{CandidateInput, CandidateSource, CreateApplicationRequest};
 use atsbridge_schema::common::EmailAddress;
@@ -338,28 +339,30 @@ impl Connector for TinyAtsConnector {
                         .any(|t| t.application_remote_id == id.to_string())
                 });
             }
-            let fetched = fan_out(ids, 4, ctx.cancellation(), |id| async move {
+            let mut fetched = fan_out_stream(ids, 4, ctx.cancellation(), |id| async move {
                 self.ats.get_applicant(&self.api_key, id)
-            })
-            .await?;
-            // An applicant deleted between listing and fetching is simply gone.
-            let applicants: Vec<TinyApplicant> = fetched.into_iter().flatten().collect();
-
-            if scope.wants(Model::Candidate) {
-                let batch = applicants
-                    .iter()
-                    .map(|a| map_applicant_to_candidate(a).into())
-                    .collect();
-                sink.push(batch).await?;
-                sink.mark_complete(Model::Candidate);
+            });
+            // Push each applicant's records as soon as they are read: memory stays flat however
+            // large the account, and a run that fails later keeps what it pushed.
+            while let Some(applicant) = fetched.next().await {
+                // An applicant deleted between listing and fetching is simply gone.
+                let Some(applicant) = applicant? else {
+                    continue;
+                };
+                let mut records: Vec<UnifiedRecord> = Vec::with_capacity(2);
+                if scope.wants(Model::Candidate) {
+                    records.push(map_applicant_to_candidate(&applicant).into());
+                }
+                if scope.wants(Model::Application) {
+                    records.push(map_applicant_to_application(&applicant).into());
+                }
+                sink.push(records).await?;
             }
-            if scope.wants(Model::Application) {
-                let batch = applicants
-                    .iter()
-                    .map(|a| map_applicant_to_application(a).into())
-                    .collect();
-                sink.push(batch).await?;
-                sink.mark_complete(Model::Application);
+            // Only now, after every applicant was read, are the models complete.
+            for model in [Model::Candidate, Model::Application] {
+                if scope.wants(model) {
+                    sink.mark_complete(model);
+                }
             }
         }
 

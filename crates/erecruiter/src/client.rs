@@ -278,15 +278,15 @@ impl ErecruiterClient {
 
     /// `GET Api/PublishedJobs`: the published jobs with their raw JSON.
     pub async fn published_jobs(&self) -> Result<Vec<WithRaw<JobResponse>>, ConnectorError> {
-        let raw = self
+        let mut raw = self
             .get_raw(self.with_culture(ProviderRequest::get("PublishedJobs").query("channel", "")))
             .await?;
         let typed: JobsResponse = decode(&raw, "job list")?;
-        let raws = raw
-            .get("Jobs")
-            .and_then(Value::as_array)
-            .cloned()
-            .unwrap_or_default();
+        // Moved out, not copied: the list is one response however many jobs are published.
+        let raws = match raw.get_mut("Jobs").map(Value::take) {
+            Some(Value::Array(raws)) => raws,
+            _ => Vec::new(),
+        };
         Ok(typed
             .jobs
             .into_iter()

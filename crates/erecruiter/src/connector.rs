@@ -111,6 +111,11 @@ impl Connector for ErecruiterConnector {
         coverage::coverage()
     }
 
+    /// Jobs and applicants are re-read by id; applications come with their applicant.
+    fn known_ids_models(&self) -> Vec<Model> {
+        vec![Model::Job, Model::Candidate]
+    }
+
     async fn check(&self, ctx: &Context) -> Result<CheckReport, ConnectorError> {
         ctx.ensure_not_cancelled()?;
         // Ping needs no token; a first authenticated call proves the key and mandator work.

@@ -186,3 +186,23 @@
 //!     caller and atsbridge's store learn about the application (failing would make a retry
 //!     run into "already exists" and leave the application untracked). Cancellation still
 //!     aborts. A new applicant whose application then fails stays in eRecruiter (no delete).
+//!
+//! 30. **Streaming sync.** Applicants are read in ascending id order, `max_concurrent_requests`
+//!     at a time, and each applicant's records are pushed the moment its three requests are
+//!     answered (in id order, whatever order the answers arrive in): the candidate, then the
+//!     tags it carries that this run has not pushed yet, then its applications. Jobs and
+//!     questions are pushed in batches as soon as their lists are read; each
+//!     `Applications/ByJob` list is reduced to its applicant ids and dropped. So a run holds
+//!     at most `max_concurrent_requests` applicants at a time (plus the engine's write batch),
+//!     not the account, and a run that fails half-way has stored everything it read (the
+//!     engine deletes nothing after a failed run; the next full run completes). Models are
+//!     still marked complete only after the whole enumeration. What a run keeps per account:
+//!     the set of applicant ids to read (needed so an applicant listed under several jobs is
+//!     read once; it becomes the next run's state), about 20 bytes per applicant in memory
+//!     (~20 MB per 10^6); the state itself, which stores each id set as one range text
+//!     (`"1-3,7"`, at most ~8 bytes per id, less for consecutive ids) because the engine
+//!     holds the previous state for the whole run and a JSON array of 10^6 numbers would
+//!     cost it tens of megabytes (arrays are still read); the set of tag texts already
+//!     pushed, which grows with the distinct tags of the tenant, not with its applicants.
+//!     The published job list is one response and is held whole while its jobs are pushed
+//!     (moved out of the response, not copied).

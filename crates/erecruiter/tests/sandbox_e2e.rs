@@ -283,13 +283,12 @@ async fn each_resource_is_fetched_once_and_known_ids_are_refreshed() {
     assert!(second.is_complete(Model::Job));
     assert_eq!(handle.sandbox().requests_for("GET /Api/Job/{id}"), 2);
     assert!(ids(&second, Model::Candidate).is_superset(&ids(&first, Model::Candidate)));
-    let state: Value = second.state.clone().unwrap();
-    assert!(
-        !state["job_ids"]
-            .as_array()
-            .unwrap()
-            .contains(&json!(999999))
-    );
+    let state = atsbridge_erecruiter::sync::SyncState::from_scope(&SyncScope {
+        previous_state: second.state.clone(),
+        ..SyncScope::default()
+    });
+    assert!(state.job_ids.contains(&i64::from(closed.id)));
+    assert!(!state.job_ids.contains(&999999));
     handle.shutdown().await.unwrap();
 }
 

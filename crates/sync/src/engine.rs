@@ -384,7 +384,8 @@ impl SyncEngine {
         };
         scope.previous_state = self.store.load_sync_state(&integration.id).await?;
         if coverage.capabilities.refresh_known_ids {
-            for model in Model::ALL {
+            // One string per stored record: load only the models the connector reads.
+            for model in connector.known_ids_models() {
                 let ids = self
                     .store
                     .known_remote_ids(&integration.id, model, false)
@@ -515,6 +516,7 @@ impl SyncEngine {
             buffer: Vec::new(),
             buffered_since: None,
             counts: BTreeMap::new(),
+            written_total: 0,
             complete: BTreeSet::new(),
             state: None,
             requests: None,

@@ -28,6 +28,8 @@ pub enum SyncProgress {
         records: usize,
         /// Of those, records whose content changed (inserted, updated or undeleted).
         changed: usize,
+        /// Records of every model written so far in this run, this batch included.
+        written_total: u64,
     },
     /// A model the connector enumerated completely was reconciled (deletions marked).
     ModelComplete {

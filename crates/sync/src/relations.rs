@@ -30,7 +30,15 @@ pub struct ChangedRecord<'a> {
     pub document: &'a Value,
 }
 
+/// The document members [`touch_parents`] reads (besides the remote id). The engine keeps only
+/// these of a written batch, so a member read here must be listed here.
+pub(crate) const RELATION_MEMBERS: [&str; 2] = ["candidate_remote_id", "job_remote_id"];
+
 fn string_at<'a>(document: &'a Value, key: &str) -> Option<&'a str> {
+    debug_assert!(
+        RELATION_MEMBERS.contains(&key),
+        "{key} is not in RELATION_MEMBERS"
+    );
     document.get(key).and_then(Value::as_str)
 }
 

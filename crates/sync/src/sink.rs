@@ -17,7 +17,7 @@ use tokio::time::Instant;
 
 use crate::hash::content_hash;
 use crate::progress::SyncProgress;
-use crate::relations::{ChangedRecord, touch_parents};
+use crate::relations::{ChangedRecord, RELATION_MEMBERS, touch_parents};
 
 /// Writes pushed records to the store in batches, counting what happened per model.
 pub(crate) struct EngineSink {
@@ -33,6 +33,8 @@ pub(crate) struct EngineSink {
     pub(crate) buffer: Vec<RecordWrite>,
     pub(crate) buffered_since: Option<Instant>,
     pub(crate) counts: BTreeMap<Model, ModelCounts>,
+    /// Records of every model written so far in this run.
+    pub(crate) written_total: u64,
     pub(crate) complete: BTreeSet<Model>,
     pub(crate) state: Option<Value>,
     /// Provider requests the connector reported (summed), `None` when it reported none.
@@ -58,32 +60,37 @@ impl EngineSink {
         }
         for (model, writes) in by_model {
             let now = self.now();
+            // The store takes the documents; keep only what relations and tracking read
+            // (a copy of the whole batch would double the engine's memory per batch).
+            let written: Vec<WrittenRecord> = writes.iter().map(WrittenRecord::of).collect();
             let result = self
                 .store
-                .apply_batch(&self.integration_id, Some(self.run_id), now, writes.clone())
+                .apply_batch(&self.integration_id, Some(self.run_id), now, writes)
                 .await?;
             self.counts.entry(model).or_default().add_batch(&result);
             let changed: Vec<ChangedRecord<'_>> = result
                 .changed
                 .iter()
-                .filter_map(|&index| writes.get(index))
+                .filter_map(|&index| written.get(index))
                 .map(|write| ChangedRecord {
                     model,
                     remote_id: &write.remote_id,
-                    document: &write.document,
+                    document: &write.relations,
                 })
                 .collect();
             touch_parents(self.store.as_ref(), &self.integration_id, &changed, now).await?;
             if model == Model::Application {
-                self.complete_tracked(&writes, now).await?;
+                self.complete_tracked(&written, now).await?;
             }
+            self.written_total = self.written_total.saturating_add(written.len() as u64);
             if let Some(progress) = &self.progress {
                 // A closed receiver only means nobody listens any more.
                 let _ = progress.send(SyncProgress::BatchWritten {
                     run_id: self.run_id,
                     model,
-                    records: writes.len(),
+                    records: written.len(),
                     changed: result.changed.len(),
+                    written_total: self.written_total,
                 });
             }
         }
@@ -93,7 +100,7 @@ impl EngineSink {
     /// Fills in candidate / job ids of tracked applications that were imported without them.
     async fn complete_tracked(
         &mut self,
-        writes: &[RecordWrite],
+        writes: &[WrittenRecord],
         now: Timestamp,
     ) -> Result<(), StoreError> {
         if self.incomplete_tracked.is_empty() {
@@ -105,7 +112,7 @@ impl EngineSink {
             };
             let field = |key: &str| {
                 write
-                    .document
+                    .relations
                     .get(key)
                     .and_then(Value::as_str)
                     .map(str::to_owned)
@@ -129,6 +136,26 @@ impl EngineSink {
             }
         }
         Ok(())
+    }
+}
+
+/// What the engine keeps of a record once the store took its write: the remote id and the
+/// relation members of its document ([`RELATION_MEMBERS`]).
+struct WrittenRecord {
+    remote_id: String,
+    relations: Value,
+}
+
+impl WrittenRecord {
+    fn of(write: &RecordWrite) -> Self {
+        let relations = RELATION_MEMBERS
+            .iter()
+            .filter_map(|&key| Some((key.to_owned(), write.document.get(key)?.clone())))
+            .collect::<serde_json::Map<String, Value>>();
+        Self {
+            remote_id: write.remote_id.clone(),
+            relations: Value::Object(relations),
+        }
     }
 }
 

@@ -333,19 +333,52 @@ async fn an_interrupted_run_deletes_nothing_and_the_next_run_completes() {
     h.set(|s| s.jobs = (1..=6).map(|n| job(&n.to_string(), "Job")).collect());
     h.run(SyncMode::Full).await.unwrap();
 
-    // Job 6 disappears, job 1 changes, and the provider fails after three records.
+    // Job 6 disappears, job 1 changes, job 7 and a candidate are new, and the provider fails
+    // after four records (with a batch size of 2: one batch written during the run, one
+    // still buffered when the connector failed).
     h.clock.set(t(1));
     h.set(|s| {
         s.jobs.pop();
         s.jobs[0].name = Some("Changed".into());
-        s.fail_after = Some(3);
+        s.jobs.insert(1, job("7", "New"));
+        s.jobs.truncate(3);
+        s.candidates = vec![candidate("c1", "Ada"), candidate("c2", "Grace")];
+        s.fail_after = Some(4);
     });
-    let err = h.run(SyncMode::Full).await.unwrap_err();
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+    let err = h
+        .engine
+        .run(
+            &h.integration,
+            h.guarded(),
+            SyncMode::Full,
+            CancellationToken::new(),
+            Some(tx),
+        )
+        .await
+        .unwrap_err();
     assert!(matches!(err, SyncError::Connector { .. }), "{err}");
     let jobs = h.records(Model::Job).await;
     assert!(jobs.iter().all(|r| r.remote_deleted_at.is_none()));
-    // What was read before the failure is kept: it is real data.
+    // Everything pushed before the failure is stored, the buffered part included: it is
+    // real data.
     assert_eq!(h.record(Model::Job, "1").await.document["name"], "Changed");
+    assert_eq!(h.record(Model::Job, "7").await.document["name"], "New");
+    let candidates = h.records(Model::Candidate).await;
+    assert_eq!(
+        candidates
+            .iter()
+            .map(|r| r.remote_id.as_str())
+            .collect::<Vec<_>>(),
+        ["c1"]
+    );
+    let mut last_total = 0;
+    while let Ok(event) = rx.try_recv() {
+        if let SyncProgress::BatchWritten { written_total, .. } = event {
+            last_total = written_total;
+        }
+    }
+    assert_eq!(last_total, 4, "progress counts what the failed run stored");
     let runs = h.store.last_runs(&h.integration.id, 1).await.unwrap();
     assert_eq!(runs[0].status, RunStatus::Failed);
     assert!(
@@ -362,9 +395,21 @@ async fn an_interrupted_run_deletes_nothing_and_the_next_run_completes() {
     );
 
     h.clock.set(t(2));
-    h.set(|s| s.fail_after = None);
+    h.set(|s| {
+        s.fail_after = None;
+        s.jobs = [1, 7, 2, 3, 4, 5]
+            .iter()
+            .map(|n| job(&n.to_string(), "Job"))
+            .collect();
+    });
     let summary = h.run(SyncMode::Full).await.unwrap();
     assert_eq!(summary.counts[&Model::Job].deleted, 1);
+    assert_eq!(summary.counts[&Model::Candidate].inserted, 1, "c2 only");
+    assert_eq!(
+        summary.counts[&Model::Candidate].unchanged,
+        1,
+        "c1 was kept"
+    );
     let deleted: Vec<String> = h
         .records(Model::Job)
         .await
@@ -631,6 +676,19 @@ async fn progress_events_describe_the_run() {
         })
         .sum();
     assert_eq!(written, 3);
+    // The running total counts every model and ends at everything written.
+    let totals: Vec<u64> = events
+        .iter()
+        .filter_map(|e| match e {
+            SyncProgress::BatchWritten { written_total, .. } => Some(*written_total),
+            _ => None,
+        })
+        .collect();
+    assert!(
+        totals.windows(2).all(|pair| pair[0] < pair[1]),
+        "{totals:?}"
+    );
+    assert_eq!(totals.last(), Some(&3));
     assert!(events.iter().any(|e| matches!(
         e,
         SyncProgress::ModelComplete {
