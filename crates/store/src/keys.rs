@@ -173,16 +173,31 @@ impl RecordKey {
     /// A filter value as it is compared against the stored values.
     pub fn normalize(self, value: &str) -> String {
         if self.is_case_folded() {
-            fold(value)
+            bounded(fold(value))
         } else {
-            value.to_owned()
+            bounded(value.to_owned())
         }
     }
 }
 
+/// Longest indexed value, in characters. Index entries have a size limit (about 2.7 kB on
+/// PostgreSQL), and a provider may send a job name or URL of any length; longer values are
+/// indexed (and filter values compared) by their first `MAX_KEY_VALUE_CHARS` characters.
+/// Two values that differ only after that many characters match each other's filters; the
+/// document itself always keeps the whole value.
+pub const MAX_KEY_VALUE_CHARS: usize = 512;
+
 /// Case folding for case-insensitive keys (Unicode lower case, the same on both backends).
 fn fold(value: &str) -> String {
     value.to_lowercase()
+}
+
+/// The value cut to [`MAX_KEY_VALUE_CHARS`] characters.
+fn bounded(mut value: String) -> String {
+    if let Some((cut, _)) = value.char_indices().nth(MAX_KEY_VALUE_CHARS) {
+        value.truncate(cut);
+    }
+    value
 }
 
 /// The index rows of a record document: each `(key, value)` once, in a stable order.
@@ -192,19 +207,19 @@ pub fn index_keys(model: Model, document: &Value) -> Vec<(RecordKey, String)> {
         match *source {
             Source::Exact(member) => {
                 if let Some(text) = document.get(member).and_then(Value::as_str) {
-                    keys.insert((*key, text.to_owned()));
+                    keys.insert((*key, bounded(text.to_owned())));
                 }
             }
             Source::Folded(member) => {
                 if let Some(text) = document.get(member).and_then(Value::as_str) {
-                    keys.insert((*key, fold(text)));
+                    keys.insert((*key, bounded(fold(text))));
                 }
             }
             Source::FoldedItems(array, member) => {
                 let items = document.get(array).and_then(Value::as_array);
                 for item in items.into_iter().flatten() {
                     if let Some(text) = item.get(member).and_then(Value::as_str) {
-                        keys.insert((*key, fold(text)));
+                        keys.insert((*key, bounded(fold(text))));
                     }
                 }
             }
@@ -253,6 +268,21 @@ mod tests {
         );
         assert_eq!(RecordKey::Email.normalize("B@Y.Org"), "b@y.org");
         assert_eq!(RecordKey::JobRemoteId.normalize("AbC"), "AbC");
+    }
+
+    #[test]
+    fn long_values_are_indexed_and_compared_by_their_start() {
+        let long = "ß".repeat(MAX_KEY_VALUE_CHARS + 100);
+        let keys = index_keys(Model::Job, &json!({"post_url": long, "name": long}));
+        for (_, value) in &keys {
+            assert_eq!(value.chars().count(), MAX_KEY_VALUE_CHARS);
+        }
+        let stored = &keys
+            .iter()
+            .find(|(k, _)| *k == RecordKey::PostUrl)
+            .unwrap()
+            .1;
+        assert_eq!(&RecordKey::PostUrl.normalize(&long), stored);
     }
 
     #[test]

@@ -31,7 +31,7 @@ pub use crypto::SecretKey;
 pub use error::StoreError;
 pub use explain::{QueryPlan, full_scans};
 pub use export::{ExportKey, ExportRow, ExportTable};
-pub use keys::{RecordKey, index_keys};
+pub use keys::{MAX_KEY_VALUE_CHARS, RecordKey, index_keys};
 pub use model::{
     ApiKey, ApiKeyId, BatchResult, Environment, EnvironmentId, Integration, IntegrationId,
     IntegrationSettings, KeyFilter, ModelCounts, NewApiKey, NewIntegration, RecordQuery,

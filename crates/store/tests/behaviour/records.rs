@@ -6,6 +6,7 @@ use atsbridge_store::{
     TrackedApplication, TrackedRestriction,
 };
 use serde_json::json;
+use sha2::{Digest, Sha256};
 
 use crate::fixture::*;
 
@@ -576,7 +577,45 @@ async fn corrupt_rows_are_reported_not_panicked_on(f: &Fixture) {
     assert!(matches!(err, StoreError::Corrupt(_)), "{err}");
 }
 
+/// A provider value far longer than an index entry may be is stored whole and still found.
+async fn very_long_values_are_stored_and_found(f: &Fixture) {
+    let store = &*f.store;
+    let i = env_and_integration(store).await;
+    // Hashes in hex: hardly compressible, so PostgreSQL cannot squeeze them into an index.
+    let noise: String = (0..400_u32)
+        .map(|n| hex(&Sha256::digest(n.to_be_bytes())))
+        .collect();
+    let long_url = format!("https://jobs.example.com/{noise}");
+    let long_name = format!("Engineer üü {noise}");
+    store
+        .apply_batch(
+            &i.id,
+            None,
+            at(0),
+            vec![write(
+                &i,
+                Model::Job,
+                "j1",
+                json!({"post_url": long_url, "name": long_name}),
+            )],
+        )
+        .await
+        .unwrap();
+    let mut q = query(&i, Model::Job);
+    q.key_filters = vec![KeyFilter {
+        key: RecordKey::PostUrl,
+        values: vec![long_url.clone()],
+    }];
+    let found = store.list_records(&q).await.unwrap();
+    assert_eq!(found.len(), 1);
+    assert_eq!(found[0].document["post_url"], json!(long_url));
+    let mut q = query(&i, Model::Job);
+    q.name_contains = Some("engineer üü".into());
+    assert_eq!(remote_ids(store, &q).await, vec!["j1"]);
+}
+
 on_both_backends!(
+    very_long_values_are_stored_and_found,
     apply_batch_moves_changed_at_only_on_real_changes,
     records_written_outside_the_run_after_it_started_are_not_deleted,
     keyset_pages_stay_stable_while_records_change,
