@@ -46,6 +46,8 @@ pub(crate) trait Dialect: Sync {
     /// `records` under `alias`, for a join that reaches each record by its `seq` (primary
     /// key) from the key index, and must not walk an index of `records` instead.
     fn records_by_seq(&self, alias: &str) -> String;
+    /// `records` under `alias`, read through `index` where the backend takes such a hint.
+    fn records_indexed_by(&self, alias: &str, index: &str) -> String;
 }
 
 /// SQL text with its parameters, numbered as they are bound.
@@ -120,13 +122,60 @@ impl<'d> Sql<'d> {
     }
 }
 
+/// How a list with `updated_after` finds its rows (see [`list_query`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum UpdatedAfterPlan {
+    /// Leave it to the database's planner (PostgreSQL, which keeps value histograms).
+    Planner,
+    /// Walk the model in `seq` order and test each record: right when many records match,
+    /// since a page then needs only `page size / share of matches` rows.
+    WalkSeq,
+    /// Look the matching records up in the `updated_at` index and sort them: right when few
+    /// match (the common "what changed since my last poll").
+    ByUpdatedAt,
+}
+
+/// How a list query finds its rows where the database's planner cannot know best.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct ListPlan {
+    /// How `updated_after` is answered.
+    pub(crate) updated_after: UpdatedAfterPlan,
+    /// `applied_to_jobs` matches few candidates: look them up and sort them, instead of
+    /// walking every candidate in `seq` order to test it.
+    pub(crate) few_applicants: bool,
+}
+
+impl ListPlan {
+    /// Everything left to the database's planner (PostgreSQL).
+    pub(crate) const PLANNER: ListPlan = ListPlan {
+        updated_after: UpdatedAfterPlan::Planner,
+        few_applicants: false,
+    };
+}
+
 /// The SQL of a keyset-paginated [`RecordQuery`].
-pub(crate) fn list_query<'d>(dialect: &'d dyn Dialect, query: &RecordQuery) -> Sql<'d> {
+///
+/// `plan` matters with `updated_after` and `applied_to_jobs`: SQLite keeps no value
+/// statistics, so it cannot tell a recent poll (few matches) from an old timestamp (most
+/// records match), or a small job from a large one; the caller decides after counting.
+pub(crate) fn list_query<'d>(
+    dialect: &'d dyn Dialect,
+    query: &RecordQuery,
+    plan: ListPlan,
+) -> Sql<'d> {
     let integration = query.integration_id.as_str();
     let model = query.model.as_str();
+    let few_applicants = plan.few_applicants && query.applied_to_jobs.is_some();
+    let records = match plan.updated_after {
+        _ if few_applicants => dialect.records_by_seq("r"),
+        UpdatedAfterPlan::ByUpdatedAt if query.updated_after.is_some() => {
+            dialect.records_indexed_by("r", "records_by_updated_at")
+        }
+        _ => "records r".to_owned(),
+    };
     let mut sql = Sql::new(
         dialect,
-        &format!("SELECT {RECORD_COLUMNS} FROM records r WHERE "),
+        &format!("SELECT {RECORD_COLUMNS} FROM {records} WHERE "),
     );
     let p = sql.bind_text(integration);
     let m = sql.bind_text(model);
@@ -140,7 +189,12 @@ pub(crate) fn list_query<'d>(dialect: &'d dyn Dialect, query: &RecordQuery) -> S
     }
     if let Some(after) = query.updated_after {
         let p = sql.bind(Param::Int(timestamp_micros(after)));
-        sql.push(&format!(" AND r.updated_at > {p}"));
+        // `+` keeps SQLite from using the `updated_at` index for this condition.
+        let column = match plan.updated_after {
+            UpdatedAfterPlan::WalkSeq => "+r.updated_at",
+            UpdatedAfterPlan::Planner | UpdatedAfterPlan::ByUpdatedAt => "r.updated_at",
+        };
+        sql.push(&format!(" AND {column} > {p}"));
     }
     if let Some(after) = query.remote_created_after {
         let p = sql.bind(Param::Int(timestamp_micros(after)));
@@ -173,15 +227,16 @@ pub(crate) fn list_query<'d>(dialect: &'d dyn Dialect, query: &RecordQuery) -> S
         ));
     }
     if let Some(jobs) = &query.applied_to_jobs {
-        applied_to_jobs(&mut sql, query, jobs);
+        applied_to_jobs(&mut sql, query, jobs, few_applicants);
     }
     let limit = sql.bind(Param::Int(i64::from(query.limit.min(MAX_LIST_LIMIT))));
     sql.push(&format!(" ORDER BY r.seq LIMIT {limit}"));
     sql
 }
 
-/// ` AND r.remote_id IN (candidates of live applications to these jobs)`.
-fn applied_to_jobs(sql: &mut Sql<'_>, query: &RecordQuery, jobs: &[String]) {
+/// ` AND r.remote_id IN (candidates of live applications to these jobs)`; with `few`, as
+/// ` AND r.seq IN (those candidates' seq)`, so they are fetched by primary key.
+fn applied_to_jobs(sql: &mut Sql<'_>, query: &RecordQuery, jobs: &[String], few: bool) {
     let integration = query.integration_id.as_str();
     let i = sql.bind_text(integration);
     let application = sql.bind_text(atsbridge_schema::Model::Application.as_str());
@@ -189,8 +244,17 @@ fn applied_to_jobs(sql: &mut Sql<'_>, query: &RecordQuery, jobs: &[String]) {
     let candidate_key = sql.bind_text(RecordKey::CandidateRemoteId.as_str());
     let matches = sql.in_list("kj.value", jobs.to_vec());
     let records_a = sql.dialect.records_by_seq("a");
+    if few {
+        let candidate = sql.bind_text(atsbridge_schema::Model::Candidate.as_str());
+        sql.push(&format!(
+            " AND r.seq IN (SELECT c.seq FROM records c \
+               WHERE c.integration_id = {i} AND c.model = {candidate} AND c.remote_id IN ("
+        ));
+    } else {
+        sql.push(" AND r.remote_id IN (");
+    }
     sql.push(&format!(
-        " AND r.remote_id IN (SELECT kc.value FROM record_keys kj \
+        "SELECT kc.value FROM record_keys kj \
            CROSS JOIN record_keys kc CROSS JOIN {records_a} \
            WHERE kj.integration_id = {i} AND kj.model = {application} AND kj.key = {job_key} \
              AND {matches} AND kc.seq = kj.seq AND kc.key = {candidate_key} \
@@ -199,7 +263,7 @@ fn applied_to_jobs(sql: &mut Sql<'_>, query: &RecordQuery, jobs: &[String]) {
     if query.restrict_to_tracked.is_some() {
         sql.restrict_to_tracked("a", integration, TrackedRestriction::Applications);
     }
-    sql.push(")");
+    sql.push(if few { "))" } else { ")" });
 }
 
 /// The SQL of a [`RelationQuery`], driven by the key index.

@@ -135,6 +135,11 @@ impl Dialect for PgDialect {
     fn records_by_seq(&self, alias: &str) -> String {
         format!("records {alias}")
     }
+
+    fn records_indexed_by(&self, alias: &str, _index: &str) -> String {
+        // PostgreSQL takes no index hints; its statistics choose.
+        format!("records {alias}")
+    }
 }
 
 /// Owned PostgreSQL values of shared-query parameters (lists as `text[]`).

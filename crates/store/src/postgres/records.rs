@@ -13,6 +13,7 @@ use crate::model::{
     BatchResult, IntegrationId, RecordQuery, RecordWrite, RelationQuery, RunId, StoredRecord,
 };
 use crate::rows::{RawRecord, document_text, ts_to_sql};
+use crate::sql::ListPlan;
 use crate::sql::{Param, RECORD_COLUMNS, Sql, dedup_by_seq, list_query, relation_query};
 
 /// First key of the advisory locks that serialize record writes of one integration (the
@@ -337,7 +338,8 @@ pub(crate) async fn list_records(
     log: &StatementLog,
     query: &RecordQuery,
 ) -> Result<Vec<StoredRecord>, StoreError> {
-    run_shared(client, log, &list_query(&PgDialect, query), query.model).await
+    let sql = list_query(&PgDialect, query, ListPlan::PLANNER);
+    run_shared(client, log, &sql, query.model).await
 }
 
 pub(crate) async fn find_related(
@@ -365,8 +367,7 @@ pub(crate) async fn get_by_column(
 ) -> Result<Vec<StoredRecord>, StoreError> {
     let text = format!(
         "SELECT {RECORD_COLUMNS} FROM records r
-         WHERE r.integration_id = $1 AND r.model = $2 AND r.{column} = ANY($3)
-         ORDER BY r.seq"
+         WHERE r.integration_id = $1 AND r.model = $2 AND r.{column} = ANY($3)"
     );
     let params = vec![
         Param::Text(integration_id.as_str().to_owned()),
@@ -377,7 +378,10 @@ pub(crate) async fn get_by_column(
     let statement = client.prepare_cached(&text).await?;
     let values = PgParams::new(&params);
     let rows = client.query(&statement, &values.refs()).await?;
-    records_from_rows(&rows, model)
+    // Sorted here, like on SQLite (whose planner would otherwise walk the whole model).
+    let mut records = records_from_rows(&rows, model)?;
+    records.sort_unstable_by_key(|record| record.seq);
+    Ok(records)
 }
 
 pub(crate) async fn known_remote_ids(

@@ -14,6 +14,7 @@ use crate::model::{
 use crate::rows::document_text;
 use crate::rows::parse_stored;
 use crate::sql::{Dialect, Param, RECORD_COLUMNS, Sql, dedup_by_seq, list_query, relation_query};
+use crate::sql::{ListPlan, UpdatedAfterPlan};
 
 /// SQLite's flavour of the shared record queries.
 pub(crate) struct SqliteDialect;
@@ -34,6 +35,10 @@ impl Dialect for SqliteDialect {
     fn records_by_seq(&self, alias: &str) -> String {
         // NOT INDEXED still allows the rowid (seq) lookup, and nothing else.
         format!("records {alias} NOT INDEXED")
+    }
+
+    fn records_indexed_by(&self, alias: &str, index: &str) -> String {
+        format!("records {alias} INDEXED BY {index}")
     }
 }
 
@@ -306,7 +311,79 @@ pub(crate) fn list_records(
     if query.limit == 0 {
         return Ok(Vec::new());
     }
-    run_shared(conn, log, &list_query(&SqliteDialect, query), query.model)
+    let plan = ListPlan {
+        updated_after: match query.updated_after {
+            Some(after) => updated_after_plan(conn, log, query, after)?,
+            None => UpdatedAfterPlan::Planner,
+        },
+        few_applicants: match &query.applied_to_jobs {
+            Some(jobs) => count_applications_of(conn, log, query, jobs)? < MANY_MATCHES,
+            None => false,
+        },
+    };
+    let sql = list_query(&SqliteDialect, query, plan);
+    run_shared(conn, log, &sql, query.model)
+}
+
+/// Applications of `jobs` (live or not), counted through the key index up to
+/// [`MANY_MATCHES`].
+fn count_applications_of(
+    conn: &Connection,
+    log: &StatementLog,
+    query: &RecordQuery,
+    jobs: &[String],
+) -> Result<i64, StoreError> {
+    let text = "SELECT count(*) FROM (SELECT 1 FROM record_keys
+         WHERE integration_id = ?1 AND model = ?2 AND key = ?3
+           AND value IN (SELECT value FROM json_each(?4)) LIMIT ?5)";
+    let params = vec![
+        Param::Text(query.integration_id.as_str().to_owned()),
+        Param::Text(Model::Application.as_str().to_owned()),
+        Param::Text(crate::keys::RecordKey::JobRemoteId.as_str().to_owned()),
+        Param::TextList(jobs.to_vec()),
+        Param::Int(MANY_MATCHES),
+    ];
+    count(conn, log, text, &params)
+}
+
+/// Runs a logged `count(*)` statement.
+fn count(
+    conn: &Connection,
+    log: &StatementLog,
+    text: &str,
+    params: &[Param],
+) -> Result<i64, StoreError> {
+    log.record(text, || params.to_vec());
+    Ok(conn
+        .prepare_cached(text)?
+        .query_row(params_from_iter(sqlite_params(params)), |row| row.get(0))?)
+}
+
+/// Matching records from which walking the model in `seq` order beats looking them up and
+/// sorting them. Counting stops there, so the count itself stays cheap.
+const MANY_MATCHES: i64 = 5_000;
+
+/// Chooses how to find the records updated after `after`: counts them through the
+/// `updated_at` index, up to [`MANY_MATCHES`].
+fn updated_after_plan(
+    conn: &Connection,
+    log: &StatementLog,
+    query: &RecordQuery,
+    after: Timestamp,
+) -> Result<UpdatedAfterPlan, StoreError> {
+    let text = "SELECT count(*) FROM (SELECT 1 FROM records
+         WHERE integration_id = ?1 AND model = ?2 AND updated_at > ?3 LIMIT ?4)";
+    let params = vec![
+        Param::Text(query.integration_id.as_str().to_owned()),
+        Param::Text(query.model.as_str().to_owned()),
+        Param::Int(ts_to_sql(after)),
+        Param::Int(MANY_MATCHES),
+    ];
+    Ok(if count(conn, log, text, &params)? >= MANY_MATCHES {
+        UpdatedAfterPlan::WalkSeq
+    } else {
+        UpdatedAfterPlan::ByUpdatedAt
+    })
 }
 
 pub(crate) fn find_related(
@@ -345,8 +422,7 @@ pub(crate) fn get_by_column(
     let text = format!(
         "SELECT {RECORD_COLUMNS} FROM records r
          WHERE r.integration_id = ?1 AND r.model = ?2
-           AND r.{column} IN (SELECT value FROM json_each(?3))
-         ORDER BY r.seq"
+           AND r.{column} IN (SELECT value FROM json_each(?3))"
     );
     let params = vec![
         Param::Text(integration_id.as_str().to_owned()),
@@ -355,11 +431,15 @@ pub(crate) fn get_by_column(
     ];
     log.record(&text, || params.clone());
     let mut statement = conn.prepare_cached(&text)?;
-    collect_records(
+    let mut records = collect_records(
         &mut statement,
         params_from_iter(sqlite_params(&params)),
         model,
-    )
+    )?;
+    // Sorted here, not in SQL: with an ORDER BY, SQLite walks the model in `seq` order
+    // (every record of it) to spare sorting the few it returns.
+    records.sort_unstable_by_key(|record| record.seq);
+    Ok(records)
 }
 
 /// Which column [`get_by_column`] matches.

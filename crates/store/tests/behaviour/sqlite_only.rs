@@ -227,3 +227,71 @@ async fn the_copy_check_sees_a_changed_row() {
     assert_eq!(records.source_rows, records.target_rows);
     assert!(!records.matches(), "{records:?}");
 }
+
+/// SQLite chooses how to answer `updated_after` and a candidates' job filter by counting
+/// matches first; both ways give the same pages.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn many_and_few_matches_give_the_same_pages() {
+    let f = Fixture::sqlite().await;
+    let store = &*f.store;
+    let i = env_and_integration(store).await;
+    let mut writes = Vec::new();
+    for n in 0..6_000 {
+        writes.push(write(&i, Model::Candidate, &format!("c{n}"), json!({})));
+        let job = if n % 1000 == 0 { "rare" } else { "busy" };
+        writes.push(write(
+            &i,
+            Model::Application,
+            &format!("a{n}"),
+            json!({"job_remote_id": job, "candidate_remote_id": format!("c{n}")}),
+        ));
+    }
+    store.apply_batch(&i.id, None, at(0), writes).await.unwrap();
+    // A few candidates change later.
+    let later: Vec<_> = (0..6)
+        .map(|n| {
+            write(
+                &i,
+                Model::Candidate,
+                &format!("c{}", n * 997),
+                json!({"v": 2}),
+            )
+        })
+        .collect();
+    store
+        .apply_batch(&i.id, None, at(100), later)
+        .await
+        .unwrap();
+
+    let pages = |mut q: atsbridge_store::RecordQuery| async move {
+        let mut all = Vec::new();
+        loop {
+            let page = store.list_records(&q).await.unwrap();
+            let Some(last) = page.last() else { break };
+            q.after_seq = Some(last.seq);
+            all.extend(page.into_iter().map(|r| r.remote_id));
+        }
+        all
+    };
+    let mut q = query(&i, Model::Candidate);
+    q.limit = 250;
+    q.updated_after = Some(at(50));
+    let few = pages(q.clone()).await;
+    assert_eq!(few, vec!["c0", "c997", "c1994", "c2991", "c3988", "c4985"]);
+    q.updated_after = Some(at(-50));
+    assert_eq!(
+        pages(q.clone()).await.len(),
+        6_000,
+        "every candidate, walked in order"
+    );
+
+    let mut q = query(&i, Model::Candidate);
+    q.limit = 250;
+    q.applied_to_jobs = Some(vec!["rare".into()]);
+    assert_eq!(
+        pages(q.clone()).await,
+        vec!["c0", "c1000", "c2000", "c3000", "c4000", "c5000"]
+    );
+    q.applied_to_jobs = Some(vec!["busy".into()]);
+    assert_eq!(pages(q).await.len(), 5_994);
+}
