@@ -2,13 +2,14 @@
 //!
 //! `cargo run -p atsbridge-store --example bench_apply --release [-- <records> <batch size>]`
 //! prints records per second for first inserts, unchanged re-reads and content changes.
+//! With `ATSBRIDGE_BENCH_POSTGRES_URL` set it measures a PostgreSQL database instead.
 
 use std::time::Instant;
 
 use atsbridge_schema::{KomboId, Model, Timestamp};
 use atsbridge_store::{
-    IntegrationSettings, NewIntegration, RecordQuery, RecordWrite, SecretKey, SqliteStore, Store,
-    SyncMode,
+    IntegrationSettings, NewIntegration, RecordQuery, RecordWrite, RunOutcome, RunStatus,
+    SecretKey, SqliteStore, Store, SyncMode, open_store,
 };
 use serde_json::json;
 
@@ -45,7 +46,16 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let batch_size: usize = args.next().map(|a| a.parse()).transpose()?.unwrap_or(500);
 
     let dir = tempfile::tempdir()?;
-    let store = SqliteStore::open(dir.path().join("bench.db"), SecretKey::generate())?;
+    // A PostgreSQL database instead of a temporary SQLite file, e.g.
+    // ATSBRIDGE_BENCH_POSTGRES_URL=postgres://postgres@127.0.0.1:5432/bench (it keeps the
+    // benchmark's records).
+    let store: std::sync::Arc<dyn Store> = match std::env::var("ATSBRIDGE_BENCH_POSTGRES_URL") {
+        Ok(url) => open_store(&url, SecretKey::generate()).await?,
+        Err(_) => std::sync::Arc::new(SqliteStore::open(
+            dir.path().join("bench.db"),
+            SecretKey::generate(),
+        )?),
+    };
     let env = store.create_environment("bench").await?;
     let integration = store
         .create_integration(NewIntegration {
@@ -69,6 +79,18 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
                 .await?;
         }
         let seconds = started.elapsed().as_secs_f64();
+        store
+            .finish_run(
+                run,
+                RunOutcome {
+                    status: RunStatus::Succeeded,
+                    finished_at: now,
+                    counts: Default::default(),
+                    requests: None,
+                    error: None,
+                },
+            )
+            .await?;
         println!(
             "{label:>9}: {total} records in batches of {batch_size}: {seconds:.2}s, {:.0} records/s",
             total as f64 / seconds

@@ -8,9 +8,25 @@ use crate::model::{RunId, RunStatus, SyncMode};
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum StoreError {
-    /// The database file could not be opened or a statement failed.
+    /// The SQLite database file could not be opened or a statement failed.
     #[error("database error: {0}")]
     Database(#[from] rusqlite::Error),
+    /// A PostgreSQL statement failed or the server could not be reached. The message is the
+    /// server's or the client library's; it never contains the connection URL or bound values.
+    #[error("PostgreSQL error: {0}")]
+    Postgres(#[from] tokio_postgres::Error),
+    /// No PostgreSQL connection could be taken from the pool (or the pool could not be built).
+    #[error("PostgreSQL connection pool: {0}")]
+    PostgresPool(String),
+    /// A PostgreSQL migration failed; the database was left at the previous version.
+    #[error("PostgreSQL migration {version} failed: {source}")]
+    PostgresMigration {
+        /// The migration that failed.
+        version: i64,
+        /// The underlying PostgreSQL error.
+        #[source]
+        source: tokio_postgres::Error,
+    },
     /// The database was written by a newer atsbridge than this one.
     #[error(
         "the database schema is at version {found}, but this atsbridge only knows up to version \

@@ -1,8 +1,10 @@
-//! Persistence of unified records and sync state for atsbridge (embedded SQLite).
+//! Persistence of unified records and sync state for atsbridge (embedded SQLite or
+//! PostgreSQL).
 //!
 //! The [`Store`] trait is what the sync engine, the server and the CLI talk to;
 //! [`SqliteStore`] implements it on an embedded SQLite database (WAL mode, numbered
-//! migrations). Records are kept schema-agnostic: a row is `(integration, model, remote id)`
+//! migrations) and [`PgStore`] on a PostgreSQL server, with the same semantics.
+//! [`open_store`] picks one from a configuration value. Records are kept schema-agnostic: a row is `(integration, model, remote id)`
 //! plus the record's JSON document, its content hash and the timestamps the engine owns.
 //!
 //! Environments own API keys (stored as SHA-256 hashes) and integrations (credentials
@@ -10,8 +12,11 @@
 
 mod crypto;
 mod error;
+mod explain;
 mod keys;
 mod model;
+mod postgres;
+mod rows;
 mod sql;
 mod sqlite;
 
@@ -19,6 +24,7 @@ use atsbridge_schema::{KomboId, Model, Timestamp};
 
 pub use crypto::SecretKey;
 pub use error::StoreError;
+pub use explain::{QueryPlan, full_scans};
 pub use keys::{RecordKey, index_keys};
 pub use model::{
     ApiKey, ApiKeyId, BatchResult, Environment, EnvironmentId, Integration, IntegrationId,
@@ -26,6 +32,7 @@ pub use model::{
     RecordWrite, RelationQuery, RunId, RunOutcome, RunStatus, StoredRecord, SyncMode, SyncRun,
     TrackedApplication, TrackedRestriction,
 };
+pub use postgres::{DEFAULT_MAX_CONNECTIONS, PgOptions, PgStore};
 pub use sqlite::{DEFAULT_MAX_READERS, SqliteOptions, SqliteStore};
 
 /// How long a queued or running run stays claimed without a heartbeat.
@@ -39,6 +46,25 @@ pub const RUN_LEASE: std::time::Duration = std::time::Duration::from_secs(120);
 
 /// Result type of every store call.
 pub type StoreResult<T> = Result<T, StoreError>;
+
+/// Opens the store a configuration value names: a `postgres://` or `postgresql://` URL
+/// connects a [`PgStore`] (default options), anything else is the path of a SQLite file,
+/// opened (or created) as a [`SqliteStore`]. Migrations are applied either way.
+pub async fn open_store(
+    url_or_path: &str,
+    key: SecretKey,
+) -> StoreResult<std::sync::Arc<dyn Store>> {
+    let lowered = url_or_path.trim_start().to_ascii_lowercase();
+    if lowered.starts_with("postgres://") || lowered.starts_with("postgresql://") {
+        let store = PgStore::connect(url_or_path.trim(), key, PgOptions::default()).await?;
+        return Ok(std::sync::Arc::new(store));
+    }
+    let path = std::path::PathBuf::from(url_or_path);
+    let store = tokio::task::spawn_blocking(move || SqliteStore::open(path, key))
+        .await
+        .map_err(|e| StoreError::Worker(e.to_string()))??;
+    Ok(std::sync::Arc::new(store))
+}
 
 /// Persistence used by the sync engine, the server and the CLI.
 ///

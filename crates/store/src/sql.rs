@@ -27,10 +27,12 @@ pub(crate) enum Param {
     Int(i64),
     /// A list of strings, matched with [`Dialect::in_list`].
     TextList(Vec<String>),
+    /// Bytes (API key hashes).
+    Bytes(Vec<u8>),
 }
 
 /// What differs between the SQL of the backends.
-pub(crate) trait Dialect {
+pub(crate) trait Dialect: Sync {
     /// The placeholder of the `n`th parameter (1-based).
     fn placeholder(&self, n: usize) -> String;
     /// `expr` is one of the strings bound at `placeholder`.

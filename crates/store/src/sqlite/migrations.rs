@@ -4,11 +4,14 @@ use rusqlite::{Connection, Transaction, TransactionBehavior};
 
 use crate::error::StoreError;
 
+/// A step that derives data in Rust after a migration's SQL, in its transaction.
+type DataStep = fn(&Transaction<'_>) -> Result<(), StoreError>;
+
 /// A migration: its SQL, then an optional step that derives data in Rust.
 struct Migration {
     version: i64,
     sql: &'static str,
-    then: Option<fn(&Transaction<'_>) -> Result<(), StoreError>>,
+    then: Option<DataStep>,
 }
 
 /// In ascending order. Never edit a released migration; add a new one.

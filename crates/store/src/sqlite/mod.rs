@@ -15,25 +15,25 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use atsbridge_schema::{KomboId, Model, Timestamp};
-use rusqlite::{Connection, OpenFlags, OptionalExtension};
+use rusqlite::{Connection, OpenFlags, OptionalExtension, params_from_iter};
 
 use crate::crypto::SecretKey;
 use crate::error::StoreError;
+use crate::explain::{QueryPlan, StatementLog, render_params, sqlite_full_scans};
 use crate::model::{
     ApiKey, ApiKeyId, BatchResult, Environment, EnvironmentId, Integration, IntegrationId,
     IntegrationSettings, NewApiKey, NewIntegration, RecordQuery, RecordWrite, RelationQuery, RunId,
     RunOutcome, StoredRecord, SyncMode, SyncRun, TrackedApplication,
 };
+use crate::rows::{KEY_CHECK_META, KEY_CHECK_PLAINTEXT, now, verify_key_check};
+use crate::sql::Param;
 use crate::{Store, StoreResult};
-use records::KeyColumn;
+use records::{KeyColumn, sqlite_params};
 
 /// How long a connection waits for a lock held by another connection before failing.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
 /// Read connections open at once, unless [`SqliteOptions::max_readers`] says otherwise.
 pub const DEFAULT_MAX_READERS: usize = 8;
-/// Plaintext sealed into `store_meta` to tell a wrong encryption key at open time.
-const KEY_CHECK_PLAINTEXT: &[u8] = b"atsbridge store key check";
-const KEY_CHECK_META: &str = "credentials_key_check";
 
 /// The SQLite store. Cheap to clone; clones share the connections.
 #[derive(Clone)]
@@ -47,6 +47,8 @@ struct Inner {
     path: Option<PathBuf>,
     readers: ReaderPool,
     key: SecretKey,
+    /// Statements issued by record reads, while the log is on (see `start_statement_log`).
+    log: StatementLog,
 }
 
 /// Options of [`SqliteStore::open_with`].
@@ -136,6 +138,7 @@ impl SqliteStore {
                     idle: Mutex::new(Vec::new()),
                 },
                 key,
+                log: StatementLog::default(),
             }),
         })
     }
@@ -144,7 +147,7 @@ impl SqliteStore {
     async fn write<T, F>(&self, work: F) -> StoreResult<T>
     where
         T: Send + 'static,
-        F: FnOnce(&mut Connection, &SecretKey) -> StoreResult<T> + Send + 'static,
+        F: FnOnce(&mut Connection, &Inner) -> StoreResult<T> + Send + 'static,
     {
         let inner = Arc::clone(&self.inner);
         run_blocking(move || {
@@ -152,7 +155,7 @@ impl SqliteStore {
                 .writer
                 .lock()
                 .map_err(|_| StoreError::Worker("writer connection mutex poisoned".into()))?;
-            work(&mut conn, &inner.key)
+            work(&mut conn, &inner)
         })
         .await
     }
@@ -162,7 +165,7 @@ impl SqliteStore {
     async fn read<T, F>(&self, work: F) -> StoreResult<T>
     where
         T: Send + 'static,
-        F: FnOnce(&Connection, &SecretKey) -> StoreResult<T> + Send + 'static,
+        F: FnOnce(&Connection, &Inner) -> StoreResult<T> + Send + 'static,
     {
         let inner = Arc::clone(&self.inner);
         if inner.path.is_none() {
@@ -171,7 +174,7 @@ impl SqliteStore {
                     .writer
                     .lock()
                     .map_err(|_| StoreError::Worker("writer connection mutex poisoned".into()))?;
-                work(&conn, &inner.key)
+                work(&conn, &inner)
             })
             .await;
         }
@@ -192,12 +195,32 @@ impl SqliteStore {
                 (None, Some(path)) => open_reader(path)?,
                 (None, None) => return Err(StoreError::Worker("no database path".into())),
             };
-            let result = work(&conn, &inner.key);
+            let result = work(&conn, &inner);
             // The permit bounds how many connections exist, so every one can be kept.
             if let Ok(mut idle) = inner.readers.idle.lock() {
                 idle.push(conn);
             }
             result
+        })
+        .await
+    }
+
+    /// Starts logging the statements of record reads (and of API key, integration and
+    /// first-sync lookups), dropping what was logged before. For index checks in tests; the
+    /// log stays on until the store is dropped.
+    pub fn start_statement_log(&self) {
+        self.inner.log.start();
+    }
+
+    /// The `EXPLAIN QUERY PLAN` of every distinct statement logged since
+    /// [`SqliteStore::start_statement_log`], run with the parameters it was issued with.
+    pub async fn explain_logged(&self) -> StoreResult<Vec<QueryPlan>> {
+        let statements = self.inner.log.distinct();
+        self.read(move |conn, _| {
+            statements
+                .into_iter()
+                .map(|(text, params)| explain(conn, text, &params))
+                .collect()
         })
         .await
     }
@@ -216,6 +239,37 @@ where
     tokio::task::spawn_blocking(work)
         .await
         .map_err(|e| StoreError::Worker(e.to_string()))?
+}
+
+/// The plan of one statement: SQLite's plan details, indented by depth.
+fn explain(conn: &Connection, text: String, params: &[Param]) -> StoreResult<QueryPlan> {
+    let mut statement = conn.prepare(&format!("EXPLAIN QUERY PLAN {text}"))?;
+    let steps = statement
+        .query_map(params_from_iter(sqlite_params(params)), |row| {
+            Ok((
+                row.get::<_, i64>(0)?,
+                row.get::<_, i64>(1)?,
+                row.get::<_, String>(3)?,
+            ))
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    let mut depths: Vec<(i64, usize)> = Vec::new();
+    let mut lines = Vec::new();
+    for (id, parent, detail) in steps {
+        let depth = depths
+            .iter()
+            .find(|(step, _)| *step == parent)
+            .map_or(0, |(_, depth)| depth + 1);
+        depths.push((id, depth));
+        lines.push(format!("{}{detail}", "  ".repeat(depth)));
+    }
+    let details: Vec<String> = lines.iter().map(|line| line.trim().to_owned()).collect();
+    Ok(QueryPlan {
+        params: render_params(params),
+        full_scans: sqlite_full_scans(&details),
+        statement: text,
+        lines,
+    })
 }
 
 fn configure(conn: &Connection) -> StoreResult<()> {
@@ -244,12 +298,7 @@ fn check_or_record_key(conn: &Connection, key: &SecretKey) -> StoreResult<()> {
         )
         .optional()?;
     match existing {
-        Some(sealed) => {
-            let plaintext = key.open(&sealed, KEY_CHECK_META.as_bytes())?;
-            if plaintext != KEY_CHECK_PLAINTEXT {
-                return Err(StoreError::WrongEncryptionKey);
-            }
-        }
+        Some(sealed) => verify_key_check(key, &sealed)?,
         None => {
             let sealed = key.seal(KEY_CHECK_PLAINTEXT, KEY_CHECK_META.as_bytes())?;
             conn.execute(
@@ -259,15 +308,6 @@ fn check_or_record_key(conn: &Connection, key: &SecretKey) -> StoreResult<()> {
         }
     }
     Ok(())
-}
-
-/// The current time at the precision the store keeps (microseconds), so values returned from
-/// a create call equal the values read back later.
-fn now() -> Timestamp {
-    let micros = chrono::Utc::now().timestamp_micros();
-    chrono::DateTime::from_timestamp_micros(micros)
-        .map(Timestamp::from)
-        .unwrap_or_else(|| Timestamp::from(chrono::Utc::now()))
 }
 
 #[async_trait::async_trait]
@@ -311,7 +351,7 @@ impl Store for SqliteStore {
 
     async fn authenticate_api_key(&self, secret: &str) -> StoreResult<Option<EnvironmentId>> {
         let secret = secret.to_owned();
-        self.read(move |conn, _| tenancy::authenticate_api_key(conn, &secret))
+        self.read(move |conn, inner| tenancy::authenticate_api_key(conn, &inner.log, &secret))
             .await
     }
 
@@ -332,7 +372,7 @@ impl Store for SqliteStore {
     }
 
     async fn create_integration(&self, new: NewIntegration) -> StoreResult<Integration> {
-        self.write(move |conn, key| tenancy::create_integration(conn, key, new, now()))
+        self.write(move |conn, inner| tenancy::create_integration(conn, &inner.key, new, now()))
             .await
     }
 
@@ -342,7 +382,7 @@ impl Store for SqliteStore {
         integration_id: &IntegrationId,
     ) -> StoreResult<Option<Integration>> {
         let (env, id) = (environment_id.clone(), integration_id.clone());
-        self.read(move |conn, _| tenancy::get_integration(conn, Some(&env), &id))
+        self.read(move |conn, inner| tenancy::get_integration(conn, &inner.log, Some(&env), &id))
             .await
     }
 
@@ -351,7 +391,7 @@ impl Store for SqliteStore {
         integration_id: &IntegrationId,
     ) -> StoreResult<Option<Integration>> {
         let id = integration_id.clone();
-        self.read(move |conn, _| tenancy::get_integration(conn, None, &id))
+        self.read(move |conn, inner| tenancy::get_integration(conn, &inner.log, None, &id))
             .await
     }
 
@@ -389,7 +429,7 @@ impl Store for SqliteStore {
         integration_id: &IntegrationId,
     ) -> StoreResult<serde_json::Value> {
         let id = integration_id.clone();
-        self.read(move |conn, key| tenancy::integration_credentials(conn, key, &id))
+        self.read(move |conn, inner| tenancy::integration_credentials(conn, &inner.key, &id))
             .await
     }
 
@@ -399,8 +439,10 @@ impl Store for SqliteStore {
         credentials: &serde_json::Value,
     ) -> StoreResult<()> {
         let (id, credentials) = (integration_id.clone(), credentials.clone());
-        self.write(move |conn, key| tenancy::update_credentials(conn, key, &id, &credentials))
-            .await
+        self.write(move |conn, inner| {
+            tenancy::update_credentials(conn, &inner.key, &id, &credentials)
+        })
+        .await
     }
 
     async fn apply_batch(
@@ -435,13 +477,15 @@ impl Store for SqliteStore {
         now: Timestamp,
     ) -> StoreResult<u64> {
         let (id, remote_ids) = (integration_id.clone(), remote_ids.to_vec());
-        self.write(move |conn, _| records::touch_relations(conn, &id, model, &remote_ids, now))
-            .await
+        self.write(move |conn, inner| {
+            records::touch_relations(conn, &inner.log, &id, model, &remote_ids, now)
+        })
+        .await
     }
 
     async fn list_records(&self, query: &RecordQuery) -> StoreResult<Vec<StoredRecord>> {
         let query = query.clone();
-        self.read(move |conn, _| records::list_records(conn, &query))
+        self.read(move |conn, inner| records::list_records(conn, &inner.log, &query))
             .await
     }
 
@@ -452,9 +496,9 @@ impl Store for SqliteStore {
         remote_ids: &[String],
     ) -> StoreResult<Vec<StoredRecord>> {
         let (id, keys) = (integration_id.clone(), remote_ids.to_vec());
-        self.read(move |conn, _| {
+        self.read(move |conn, inner| {
             let keys: Vec<&str> = keys.iter().map(String::as_str).collect();
-            records::get_by_column(conn, &id, model, KeyColumn::RemoteId, &keys)
+            records::get_by_column(conn, &inner.log, &id, model, KeyColumn::RemoteId, &keys)
         })
         .await
     }
@@ -466,16 +510,16 @@ impl Store for SqliteStore {
         ids: &[KomboId],
     ) -> StoreResult<Vec<StoredRecord>> {
         let (id, keys) = (integration_id.clone(), ids.to_vec());
-        self.read(move |conn, _| {
+        self.read(move |conn, inner| {
             let keys: Vec<&str> = keys.iter().map(KomboId::as_str).collect();
-            records::get_by_column(conn, &id, model, KeyColumn::KomboId, &keys)
+            records::get_by_column(conn, &inner.log, &id, model, KeyColumn::KomboId, &keys)
         })
         .await
     }
 
     async fn find_related(&self, query: &RelationQuery) -> StoreResult<Vec<StoredRecord>> {
         let query = query.clone();
-        self.read(move |conn, _| records::find_related(conn, &query))
+        self.read(move |conn, inner| records::find_related(conn, &inner.log, &query))
             .await
     }
 
@@ -486,13 +530,15 @@ impl Store for SqliteStore {
         include_deleted: bool,
     ) -> StoreResult<Vec<String>> {
         let id = integration_id.clone();
-        self.read(move |conn, _| records::known_remote_ids(conn, &id, model, include_deleted))
-            .await
+        self.read(move |conn, inner| {
+            records::known_remote_ids(conn, &inner.log, &id, model, include_deleted)
+        })
+        .await
     }
 
     async fn has_completed_sync(&self, integration_id: &IntegrationId) -> StoreResult<bool> {
         let id = integration_id.clone();
-        self.read(move |conn, _| runs::has_completed_sync(conn, &id))
+        self.read(move |conn, inner| runs::has_completed_sync(conn, &inner.log, &id))
             .await
     }
 

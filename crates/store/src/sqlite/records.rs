@@ -6,10 +6,12 @@ use rusqlite::{Connection, OptionalExtension, Transaction, params, params_from_i
 
 use super::convert::{collect_records, json_list, ts_to_sql};
 use crate::error::StoreError;
+use crate::explain::StatementLog;
 use crate::keys::index_keys;
 use crate::model::{
     BatchResult, IntegrationId, RecordQuery, RecordWrite, RelationQuery, RunId, StoredRecord,
 };
+use crate::rows::document_text;
 use crate::sql::{Dialect, Param, RECORD_COLUMNS, Sql, list_query, relation_query};
 
 /// SQLite's flavour of the shared record queries.
@@ -37,6 +39,7 @@ pub(crate) fn sqlite_params(params: &[Param]) -> Vec<Value> {
             Param::Text(text) => Value::Text(text.clone()),
             Param::Int(n) => Value::Integer(*n),
             Param::TextList(list) => Value::Text(json_list(list)),
+            Param::Bytes(bytes) => Value::Blob(bytes.clone()),
         })
         .collect()
 }
@@ -213,13 +216,6 @@ pub(crate) fn apply_batch(
     Ok(result)
 }
 
-fn document_text(document: &serde_json::Value) -> Result<String, StoreError> {
-    serde_json::to_string(document).map_err(|source| StoreError::Serialize {
-        what: "record document",
-        source,
-    })
-}
-
 pub(crate) fn mark_unseen_deleted(
     conn: &mut Connection,
     integration_id: &IntegrationId,
@@ -262,6 +258,7 @@ pub(crate) fn mark_unseen_deleted(
 
 pub(crate) fn touch_relations(
     conn: &Connection,
+    log: &StatementLog,
     integration_id: &IntegrationId,
     model: Model,
     remote_ids: &[String],
@@ -270,27 +267,30 @@ pub(crate) fn touch_relations(
     if remote_ids.is_empty() {
         return Ok(0);
     }
+    const TOUCH: &str = "UPDATE records SET relations_changed_at = ?1
+         WHERE integration_id = ?2 AND model = ?3
+           AND remote_id IN (SELECT value FROM json_each(?4))";
+    let params = vec![
+        Param::Int(ts_to_sql(now)),
+        Param::Text(integration_id.as_str().to_owned()),
+        Param::Text(model.as_str().to_owned()),
+        Param::TextList(remote_ids.to_vec()),
+    ];
+    log.record(TOUCH, || params.clone());
     let touched = conn
-        .prepare_cached(
-            "UPDATE records SET relations_changed_at = ?1
-             WHERE integration_id = ?2 AND model = ?3
-               AND remote_id IN (SELECT value FROM json_each(?4))",
-        )?
-        .execute(params![
-            ts_to_sql(now),
-            integration_id.as_str(),
-            model.as_str(),
-            json_list(remote_ids)
-        ])?;
+        .prepare_cached(TOUCH)?
+        .execute(params_from_iter(sqlite_params(&params)))?;
     Ok(touched as u64)
 }
 
 /// Runs a shared query built by [`crate::sql`].
 fn run_shared(
     conn: &Connection,
+    log: &StatementLog,
     sql: &Sql<'_>,
     model: Model,
 ) -> Result<Vec<StoredRecord>, StoreError> {
+    log.record(&sql.text, || sql.params.clone());
     let mut statement = conn.prepare_cached(&sql.text)?;
     collect_records(
         &mut statement,
@@ -301,26 +301,34 @@ fn run_shared(
 
 pub(crate) fn list_records(
     conn: &Connection,
+    log: &StatementLog,
     query: &RecordQuery,
 ) -> Result<Vec<StoredRecord>, StoreError> {
     if query.limit == 0 {
         return Ok(Vec::new());
     }
-    run_shared(conn, &list_query(&SqliteDialect, query), query.model)
+    run_shared(conn, log, &list_query(&SqliteDialect, query), query.model)
 }
 
 pub(crate) fn find_related(
     conn: &Connection,
+    log: &StatementLog,
     query: &RelationQuery,
 ) -> Result<Vec<StoredRecord>, StoreError> {
     if query.values.is_empty() {
         return Ok(Vec::new());
     }
-    run_shared(conn, &relation_query(&SqliteDialect, query), query.model)
+    run_shared(
+        conn,
+        log,
+        &relation_query(&SqliteDialect, query),
+        query.model,
+    )
 }
 
 pub(crate) fn get_by_column(
     conn: &Connection,
+    log: &StatementLog,
     integration_id: &IntegrationId,
     model: Model,
     column: KeyColumn,
@@ -333,15 +341,22 @@ pub(crate) fn get_by_column(
         KeyColumn::RemoteId => "remote_id",
         KeyColumn::KomboId => "id",
     };
-    let mut statement = conn.prepare_cached(&format!(
+    let text = format!(
         "SELECT {RECORD_COLUMNS} FROM records r
          WHERE r.integration_id = ?1 AND r.model = ?2
            AND r.{column} IN (SELECT value FROM json_each(?3))
          ORDER BY r.seq"
-    ))?;
+    );
+    let params = vec![
+        Param::Text(integration_id.as_str().to_owned()),
+        Param::Text(model.as_str().to_owned()),
+        Param::TextList(keys.iter().map(|k| (*k).to_owned()).collect()),
+    ];
+    log.record(&text, || params.clone());
+    let mut statement = conn.prepare_cached(&text)?;
     collect_records(
         &mut statement,
-        params![integration_id.as_str(), model.as_str(), json_list(keys)],
+        params_from_iter(sqlite_params(&params)),
         model,
     )
 }
@@ -357,20 +372,30 @@ pub(crate) enum KeyColumn {
 
 pub(crate) fn known_remote_ids(
     conn: &Connection,
+    log: &StatementLog,
     integration_id: &IntegrationId,
     model: Model,
     include_deleted: bool,
 ) -> Result<Vec<String>, StoreError> {
+    // Two statements rather than `(?3 OR remote_deleted_at IS NULL)`, so that the live one
+    // can use the partial index of live records.
+    let text = if include_deleted {
+        "SELECT remote_id FROM records
+         WHERE integration_id = ?1 AND model = ?2
+         ORDER BY seq"
+    } else {
+        "SELECT remote_id FROM records
+         WHERE integration_id = ?1 AND model = ?2 AND remote_deleted_at IS NULL
+         ORDER BY seq"
+    };
+    let params = vec![
+        Param::Text(integration_id.as_str().to_owned()),
+        Param::Text(model.as_str().to_owned()),
+    ];
+    log.record(text, || params.clone());
     let ids = conn
-        .prepare_cached(
-            "SELECT remote_id FROM records
-             WHERE integration_id = ?1 AND model = ?2 AND (?3 OR remote_deleted_at IS NULL)
-             ORDER BY seq",
-        )?
-        .query_map(
-            params![integration_id.as_str(), model.as_str(), include_deleted],
-            |row| row.get(0),
-        )?
+        .prepare_cached(text)?
+        .query_map(params_from_iter(sqlite_params(&params)), |row| row.get(0))?
         .collect::<rusqlite::Result<Vec<String>>>()?;
     Ok(ids)
 }

@@ -1,15 +1,17 @@
 //! Sync runs, connector sync state and the tracked-applications set.
 
-use std::collections::BTreeMap;
-
 use atsbridge_schema::Timestamp;
-use rusqlite::{Connection, OptionalExtension, Row, TransactionBehavior, params};
+use rusqlite::{Connection, OptionalExtension, Row, TransactionBehavior, params, params_from_iter};
 
-use super::convert::{opt_ts_from_sql, ts_from_sql, ts_to_sql};
+use super::convert::ts_to_sql;
+use super::records::sqlite_params;
 use crate::error::StoreError;
+use crate::explain::StatementLog;
 use crate::model::{
-    IntegrationId, ModelCounts, RunId, RunOutcome, RunStatus, SyncMode, SyncRun, TrackedApplication,
+    IntegrationId, RunId, RunOutcome, RunStatus, SyncMode, SyncRun, TrackedApplication,
 };
+use crate::rows::{RawRun, run_from_raw, run_in_progress_error};
+use crate::sql::Param;
 
 fn require_integration(conn: &Connection, id: &IntegrationId) -> Result<(), StoreError> {
     let exists: bool = conn
@@ -148,16 +150,7 @@ fn run_in_progress(
             |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?)),
         )
         .optional()?;
-    found
-        .map(|(id, status, mode, started_at)| {
-            Ok(StoreError::RunInProgress {
-                run_id: RunId(id),
-                status: parse_status(&status)?,
-                mode: parse_mode(&mode)?,
-                since: ts_from_sql(started_at)?,
-            })
-        })
-        .transpose()
+    found.map(run_in_progress_error).transpose()
 }
 
 /// Moves a queued run to `running`; its `started_at` becomes the real start time, which is
@@ -312,19 +305,6 @@ pub(crate) fn fail_stale_runs(conn: &mut Connection, now: Timestamp) -> Result<u
     Ok(closed as u64)
 }
 
-type RawRun = (
-    i64,
-    String,
-    String,
-    String,
-    i64,
-    Option<i64>,
-    Option<i64>,
-    Option<String>,
-    Option<i64>,
-    Option<String>,
-);
-
 fn run_from_row(row: &Row<'_>) -> rusqlite::Result<RawRun> {
     Ok((
         row.get(0)?,
@@ -338,59 +318,6 @@ fn run_from_row(row: &Row<'_>) -> rusqlite::Result<RawRun> {
         row.get(8)?,
         row.get(9)?,
     ))
-}
-
-fn parse_mode(text: &str) -> Result<SyncMode, StoreError> {
-    match text {
-        "full" => Ok(SyncMode::Full),
-        "delta" => Ok(SyncMode::Delta),
-        other => Err(StoreError::Corrupt(format!("unknown sync mode `{other}`"))),
-    }
-}
-
-fn parse_status(text: &str) -> Result<RunStatus, StoreError> {
-    [
-        RunStatus::Queued,
-        RunStatus::Running,
-        RunStatus::Succeeded,
-        RunStatus::Failed,
-        RunStatus::Cancelled,
-    ]
-    .into_iter()
-    .find(|status| status.as_str() == text)
-    .ok_or_else(|| StoreError::Corrupt(format!("unknown run status `{text}`")))
-}
-
-fn run_from_raw(raw: RawRun) -> Result<SyncRun, StoreError> {
-    let (
-        id,
-        integration_id,
-        mode,
-        status,
-        started_at,
-        finished_at,
-        heartbeat_at,
-        counts,
-        requests,
-        error,
-    ) = raw;
-    let counts: BTreeMap<String, ModelCounts> = match counts {
-        Some(text) => serde_json::from_str(&text)
-            .map_err(|e| StoreError::Corrupt(format!("counts of run {id}: {e}")))?,
-        None => BTreeMap::new(),
-    };
-    Ok(SyncRun {
-        id: RunId(id),
-        integration_id: IntegrationId::new(integration_id),
-        mode: parse_mode(&mode)?,
-        status: parse_status(&status)?,
-        started_at: ts_from_sql(started_at)?,
-        finished_at: opt_ts_from_sql(finished_at)?,
-        heartbeat_at: opt_ts_from_sql(heartbeat_at)?,
-        counts,
-        requests: requests.and_then(|n| u64::try_from(n).ok()),
-        error,
-    })
 }
 
 pub(crate) fn last_runs(
@@ -411,16 +338,19 @@ pub(crate) fn last_runs(
 
 pub(crate) fn has_completed_sync(
     conn: &Connection,
+    log: &StatementLog,
     integration_id: &IntegrationId,
 ) -> Result<bool, StoreError> {
+    const COMPLETED: &str =
+        "SELECT EXISTS (SELECT 1 FROM sync_runs WHERE integration_id = ?1 AND status = ?2)";
+    let params = vec![
+        Param::Text(integration_id.as_str().to_owned()),
+        Param::Text(RunStatus::Succeeded.as_str().to_owned()),
+    ];
+    log.record(COMPLETED, || params.clone());
     Ok(conn
-        .prepare_cached(
-            "SELECT EXISTS (SELECT 1 FROM sync_runs WHERE integration_id = ?1 AND status = ?2)",
-        )?
-        .query_row(
-            params![integration_id.as_str(), RunStatus::Succeeded.as_str()],
-            |row| row.get(0),
-        )?)
+        .prepare_cached(COMPLETED)?
+        .query_row(params_from_iter(sqlite_params(&params)), |row| row.get(0))?)
 }
 
 pub(crate) fn save_sync_state(

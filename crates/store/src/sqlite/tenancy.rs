@@ -1,18 +1,22 @@
 //! Environments, API keys and integrations.
 
 use atsbridge_schema::Timestamp;
-use rusqlite::{Connection, OptionalExtension, Row, params};
+use rusqlite::{Connection, OptionalExtension, Row, params, params_from_iter};
 
 use super::convert::{ts_from_sql, ts_to_sql};
+use super::records::sqlite_params;
 use crate::crypto::{SecretKey, hash_api_key_secret, random_base58};
 use crate::error::StoreError;
+use crate::explain::StatementLog;
 use crate::model::{
     ApiKey, ApiKeyId, Environment, EnvironmentId, Integration, IntegrationId, IntegrationSettings,
     NewApiKey, NewIntegration,
 };
-
-/// Prefix of generated API key secrets (makes them recognisable in secret scanners).
-const API_KEY_PREFIX: &str = "atsb_";
+use crate::rows::{
+    API_KEY_PREFIX, INTEGRATION_COLUMNS, RawIntegration, environment_from_raw,
+    integration_from_raw, settings_to_json, validate_tool,
+};
+use crate::sql::Param;
 
 pub(crate) fn create_environment(
     conn: &Connection,
@@ -38,14 +42,6 @@ pub(crate) fn create_environment(
 
 fn environment_from_row(row: &Row<'_>) -> rusqlite::Result<(String, String, i64)> {
     Ok((row.get(0)?, row.get(1)?, row.get(2)?))
-}
-
-fn environment_from_raw(raw: (String, String, i64)) -> Result<Environment, StoreError> {
-    Ok(Environment {
-        id: EnvironmentId::new(raw.0),
-        name: raw.1,
-        created_at: ts_from_sql(raw.2)?,
-    })
 }
 
 pub(crate) fn get_environment(
@@ -145,15 +141,17 @@ pub(crate) fn import_api_key(
 
 pub(crate) fn authenticate_api_key(
     conn: &Connection,
+    log: &StatementLog,
     secret: &str,
 ) -> Result<Option<EnvironmentId>, StoreError> {
     // Lookup by SHA-256: the secret itself is never compared, so timing reveals nothing
     // useful about it.
+    const AUTHENTICATE: &str = "SELECT environment_id FROM api_keys WHERE secret_sha256 = ?1";
+    let hash = hash_api_key_secret(secret);
+    log.record(AUTHENTICATE, || vec![Param::Bytes(hash.to_vec())]);
     Ok(conn
-        .prepare_cached("SELECT environment_id FROM api_keys WHERE secret_sha256 = ?1")?
-        .query_row([hash_api_key_secret(secret).as_slice()], |row| {
-            row.get::<_, String>(0)
-        })
+        .prepare_cached(AUTHENTICATE)?
+        .query_row([hash.as_slice()], |row| row.get::<_, String>(0))
         .optional()?
         .map(EnvironmentId::new))
 }
@@ -200,21 +198,6 @@ pub(crate) fn revoke_api_key(
     Ok(deleted > 0)
 }
 
-/// A tool slug must be usable as an id prefix: lowercase ASCII letters, digits, `-` and `_`.
-fn validate_tool(tool: &str) -> Result<(), StoreError> {
-    let valid = !tool.is_empty()
-        && tool
-            .chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_');
-    if valid {
-        Ok(())
-    } else {
-        Err(StoreError::InvalidArgument(format!(
-            "tool `{tool}` must be non-empty lowercase ASCII letters, digits, `-` or `_`"
-        )))
-    }
-}
-
 pub(crate) fn create_integration(
     conn: &mut Connection,
     key: &SecretKey,
@@ -257,17 +240,6 @@ pub(crate) fn create_integration(
     })
 }
 
-fn settings_to_json(settings: &IntegrationSettings) -> Result<String, StoreError> {
-    serde_json::to_string(settings).map_err(|source| StoreError::Serialize {
-        what: "integration settings",
-        source,
-    })
-}
-
-const INTEGRATION_COLUMNS: &str = "id, environment_id, tool, remote_label, settings, created_at";
-
-type RawIntegration = (String, String, String, Option<String>, String, i64);
-
 fn integration_from_row(row: &Row<'_>) -> rusqlite::Result<RawIntegration> {
     Ok((
         row.get(0)?,
@@ -279,44 +251,31 @@ fn integration_from_row(row: &Row<'_>) -> rusqlite::Result<RawIntegration> {
     ))
 }
 
-fn integration_from_raw(raw: RawIntegration) -> Result<Integration, StoreError> {
-    let (id, environment_id, tool, remote_label, settings, created_at) = raw;
-    let settings = serde_json::from_str(&settings).map_err(|e| {
-        StoreError::Corrupt(format!("settings of integration {id} are not valid: {e}"))
-    })?;
-    Ok(Integration {
-        id: IntegrationId::new(id),
-        environment_id: EnvironmentId::new(environment_id),
-        tool,
-        remote_label,
-        settings,
-        created_at: ts_from_sql(created_at)?,
-    })
-}
-
 pub(crate) fn get_integration(
     conn: &Connection,
+    log: &StatementLog,
     environment_id: Option<&EnvironmentId>,
     integration_id: &IntegrationId,
 ) -> Result<Option<Integration>, StoreError> {
-    let raw = match environment_id {
-        Some(env) => conn
-            .prepare_cached(&format!(
+    let mut params = vec![Param::Text(integration_id.as_str().to_owned())];
+    let text = match environment_id {
+        Some(env) => {
+            params.push(Param::Text(env.as_str().to_owned()));
+            format!(
                 "SELECT {INTEGRATION_COLUMNS} FROM integrations
                  WHERE id = ?1 AND environment_id = ?2"
-            ))?
-            .query_row(
-                params![integration_id.as_str(), env.as_str()],
-                integration_from_row,
             )
-            .optional()?,
-        None => conn
-            .prepare_cached(&format!(
-                "SELECT {INTEGRATION_COLUMNS} FROM integrations WHERE id = ?1"
-            ))?
-            .query_row([integration_id.as_str()], integration_from_row)
-            .optional()?,
+        }
+        None => format!("SELECT {INTEGRATION_COLUMNS} FROM integrations WHERE id = ?1"),
     };
+    log.record(&text, || params.clone());
+    let raw = conn
+        .prepare_cached(&text)?
+        .query_row(
+            params_from_iter(sqlite_params(&params)),
+            integration_from_row,
+        )
+        .optional()?;
     raw.map(integration_from_raw).transpose()
 }
 
