@@ -99,7 +99,7 @@ const STORE_NUMBER_FLAGS: [&str; 5] = [
 fn check_store_args(args: &[String]) -> anyhow::Result<()> {
     let mut rest = args.iter();
     while let Some(flag) = rest.next() {
-        if flag == "--help" || flag == "-h" || flag == "--no-tracked" {
+        if flag == "--help" || flag == "-h" || flag == "--no-tracked" || flag == "--explain" {
             continue;
         }
         let (name, inline) = match flag.split_once('=') {
@@ -111,7 +111,7 @@ fn check_store_args(args: &[String]) -> anyhow::Result<()> {
         if !known {
             bail!(
                 "unknown argument `{flag}`; bench-store takes --sizes, --backend, --postgres-url, \
-                 --no-tracked, {}",
+                 --no-tracked, --explain, {}",
                 STORE_NUMBER_FLAGS.join(", ")
             );
         }

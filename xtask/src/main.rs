@@ -13,8 +13,8 @@
 //!   sandbox, in release mode; prints figures (see `docs/benchmarks.md`).
 //! - `bench-store [--sizes N,N,..] [--backend sqlite|postgres|both] [--postgres-url URL]
 //!   [--samples N] [--batch N] [--write-records N] [--write-batch N] [--no-tracked]
-//!   [--seed S]`: store and list-API benchmark at 10k to 1M records, in release mode; prints
-//!   figures (see `docs/benchmarks.md`).
+//!   [--explain] [--seed S]`: store and list-API benchmark at 10k to 1M records, in release
+//!   mode; prints figures (see `docs/benchmarks.md`).
 
 mod bench;
 mod codegen;
@@ -35,7 +35,7 @@ const USAGE: &str = "usage:
                          [--requests-per-second R] [--seed S]
   cargo xtask bench-store [--sizes N,N,..] [--backend sqlite|postgres|both] [--postgres-url URL]
                           [--samples N] [--batch N] [--write-records N] [--write-batch N]
-                          [--no-tracked] [--seed S]";
+                          [--no-tracked] [--explain] [--seed S]";
 
 fn main() -> anyhow::Result<()> {
     let args: Vec<String> = std::env::args().skip(1).collect();

@@ -48,6 +48,9 @@ pub struct Args {
     /// Skip the measurements with "sync only created applications" on.
     #[arg(long)]
     no_tracked: bool,
+    /// Print the plans of the statements the list requests issue, for the largest size.
+    #[arg(long)]
+    explain: bool,
     /// Seed of the generated accounts.
     #[arg(long, default_value_t = 42)]
     seed: u64,
@@ -81,7 +84,11 @@ async fn main() -> anyhow::Result<()> {
     report::print_header();
 
     let mut targets: Vec<Target> = Vec::new();
-    let outcome = run(&args, &backends, &mut targets).await;
+    // On Ctrl-C the run stops and the stores are still cleaned up (databases dropped).
+    let outcome = tokio::select! {
+        outcome = run(&args, &backends, &mut targets) => outcome,
+        _ = tokio::signal::ctrl_c() => Err(anyhow::anyhow!("interrupted")),
+    };
     for target in targets {
         if let Err(error) = target.close().await {
             eprintln!("cleanup: {error:#}");
@@ -99,7 +106,7 @@ async fn run(args: &Args, backends: &[Backend], targets: &mut Vec<Target>) -> an
             let target = Target::create(backend, size, args)
                 .await
                 .with_context(|| format!("building the {size}-record {backend} store"))?;
-            report::print_generation(&target);
+            report::print_generation(&target).await;
             targets.push(target);
         }
     }
@@ -115,6 +122,9 @@ async fn run(args: &Args, backends: &[Backend], targets: &mut Vec<Target>) -> an
     let untracked = measure(targets, args.samples).await?;
     report::print_reads(targets, &untracked, "sync only created applications off");
     report::print_ratios(targets, &untracked);
+    if args.explain {
+        explain(targets).await?;
+    }
 
     if !args.no_tracked {
         println!();
@@ -154,6 +164,38 @@ async fn run(args: &Args, backends: &[Backend], targets: &mut Vec<Target>) -> an
     }
     println!();
     println!("peak RSS of the process: {}", report::memory("VmHWM"));
+    Ok(())
+}
+
+/// Prints the statement plans of the largest store of each backend.
+async fn explain(targets: &[Target]) -> anyhow::Result<()> {
+    let largest = targets.iter().map(|t| t.size).max().unwrap_or(0);
+    for target in targets.iter().filter(|t| t.size == largest) {
+        println!();
+        println!("Statement plans, {} {}:", target.backend, target.size);
+        println!();
+        println!("```");
+        for plan in target.explain().await? {
+            println!(
+                "{}",
+                plan.statement
+                    .split_whitespace()
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            );
+            let params: String = plan.params.chars().take(160).collect();
+            let more = if params.len() < plan.params.len() {
+                " …"
+            } else {
+                ""
+            };
+            println!("  params: {params}{more}");
+            for line in &plan.lines {
+                println!("  | {line}");
+            }
+        }
+        println!("```");
+    }
     Ok(())
 }
 

@@ -62,9 +62,9 @@ pub fn print_generation_head() {
 }
 
 /// One row of the generation table.
-pub fn print_generation(target: &Target) {
+pub async fn print_generation(target: &Target) {
     let g = &target.generation;
-    let disk = target.disk_bytes().map_or_else(
+    let disk = target.disk_bytes().await.map_or_else(
         || "-".to_owned(),
         |b| format!("{:.0} MiB", b as f64 / 1048576.0),
     );

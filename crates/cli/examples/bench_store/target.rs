@@ -14,8 +14,8 @@ use atsbridge_server::cursor::PageCursor;
 use atsbridge_server::{AppState, ForceSyncOutcome, ServerConfig, SyncTrigger};
 use atsbridge_store::{
     EnvironmentId, Integration, IntegrationId, IntegrationSettings, KeyFilter, NewIntegration,
-    RecordKey, RecordQuery, RecordWrite, RunOutcome, RunStatus, SecretKey, SqliteStore, Store,
-    StoreError, SyncMode, TrackedApplication, TrackedRestriction,
+    PgOptions, PgStore, QueryPlan, RecordKey, RecordQuery, RecordWrite, RunOutcome, RunStatus,
+    SecretKey, SqliteStore, Store, StoreError, SyncMode, TrackedApplication, TrackedRestriction,
 };
 use atsbridge_sync::{ChangedRecord, record_write, touch_parents};
 use axum::body::Body;
@@ -136,7 +136,19 @@ pub struct Writes {
 
 /// Keeps a store's storage alive until [`Target::close`].
 enum Guard {
+    /// The SQLite file's directory.
     Dir(tempfile::TempDir),
+    /// The database created for this store, dropped on close.
+    Postgres {
+        server_url: String,
+        database: String,
+    },
+}
+
+/// The store as its concrete type, for statement plans.
+enum Concrete {
+    Sqlite(Arc<SqliteStore>),
+    Postgres(Arc<PgStore>),
 }
 
 /// A filled store and its API.
@@ -156,6 +168,7 @@ pub struct Target {
     api_key: String,
     environment: EnvironmentId,
     integration: Integration,
+    concrete: Concrete,
     guard: Guard,
 }
 
@@ -180,17 +193,48 @@ fn now() -> Timestamp {
 impl Target {
     /// Creates the store, fills it and builds the router.
     pub async fn create(backend: Backend, size: usize, args: &Args) -> anyhow::Result<Self> {
-        let (store, guard): (Arc<dyn Store>, Guard) = match backend {
+        let (store, concrete, guard): (Arc<dyn Store>, Concrete, Guard) = match backend {
             Backend::Sqlite => {
                 let dir = tempfile::Builder::new()
                     .prefix("atsbridge-bench-store-")
                     .tempdir()
                     .context("creating a temporary directory")?;
-                let store = SqliteStore::open(dir.path().join("bench.db"), SecretKey::generate())
-                    .context("opening the SQLite store")?;
-                (Arc::new(store), Guard::Dir(dir))
+                let store = Arc::new(
+                    SqliteStore::open(dir.path().join("bench.db"), SecretKey::generate())
+                        .context("opening the SQLite store")?,
+                );
+                (store.clone(), Concrete::Sqlite(store), Guard::Dir(dir))
             }
-            Backend::Postgres => bail!("the PostgreSQL backend is not available yet"),
+            Backend::Postgres => {
+                let server_url = args
+                    .postgres_url
+                    .clone()
+                    .context("the PostgreSQL backend needs --postgres-url")?;
+                let nanos = std::time::SystemTime::now()
+                    .duration_since(std::time::UNIX_EPOCH)
+                    .map_or(0, |d| d.subsec_nanos());
+                let database = format!("atsbridge_bench_{}_{size}_{nanos}", std::process::id());
+                pg_admin(&server_url)
+                    .await?
+                    .batch_execute(&format!("CREATE DATABASE {database}"))
+                    .await
+                    .with_context(|| format!("creating database {database}"))?;
+                let guard = Guard::Postgres {
+                    server_url: server_url.clone(),
+                    database: database.clone(),
+                };
+                let url = database_url(&server_url, &database)?;
+                let store =
+                    match PgStore::connect(&url, SecretKey::generate(), PgOptions::default()).await
+                    {
+                        Ok(store) => Arc::new(store),
+                        Err(error) => {
+                            drop_database(&server_url, &database).await?;
+                            return Err(error).context("opening the PostgreSQL store");
+                        }
+                    };
+                (store.clone(), Concrete::Postgres(store), guard)
+            }
         };
         let environment = store.create_environment("bench").await?;
         let api_key = store.create_api_key(&environment.id, "bench").await?.secret;
@@ -219,24 +263,50 @@ impl Target {
             api_key,
             environment: environment.id,
             integration,
+            concrete,
             guard,
         };
-        target.load(args.batch as usize).await?;
+        if let Err(error) = target.load(args.batch as usize).await {
+            target.close().await?;
+            return Err(error);
+        }
+        if let Guard::Postgres {
+            server_url,
+            database,
+        } = &target.guard
+        {
+            // A steady state: autovacuum would analyze the freshly loaded tables soon anyway.
+            pg_admin(&database_url(server_url, database)?)
+                .await?
+                .batch_execute("ANALYZE")
+                .await
+                .context("analyzing the loaded database")?;
+        }
         Ok(target)
     }
 
-    /// Releases the store and its storage.
+    /// Releases the store and its storage (drops the PostgreSQL database).
     pub async fn close(self) -> anyhow::Result<()> {
-        let Target { store, guard, .. } = self;
-        drop(store);
+        let Target {
+            store,
+            router,
+            concrete,
+            guard,
+            ..
+        } = self;
+        drop((store, router, concrete));
         match guard {
             Guard::Dir(dir) => dir.close().context("removing the temporary directory")?,
+            Guard::Postgres {
+                server_url,
+                database,
+            } => drop_database(&server_url, &database).await?,
         }
         Ok(())
     }
 
     /// Size of the store on disk, if known.
-    pub fn disk_bytes(&self) -> Option<u64> {
+    pub async fn disk_bytes(&self) -> Option<u64> {
         match &self.guard {
             Guard::Dir(dir) => std::fs::read_dir(dir.path()).ok().map(|entries| {
                 entries
@@ -245,7 +315,37 @@ impl Target {
                     .map(|m| m.len())
                     .sum()
             }),
+            Guard::Postgres {
+                server_url,
+                database,
+            } => {
+                let client = pg_admin(server_url).await.ok()?;
+                let row = client
+                    .query_one("SELECT pg_database_size($1)", &[database])
+                    .await
+                    .ok()?;
+                row.get::<_, i64>(0).try_into().ok()
+            }
         }
+    }
+
+    /// Issues every request scenario once with the store's statement log on and returns the
+    /// plans of the distinct statements (SQLite: `EXPLAIN QUERY PLAN`; PostgreSQL: `EXPLAIN`
+    /// with sequential scans disabled, as the store's `explain_logged` does).
+    pub async fn explain(&self) -> anyhow::Result<Vec<QueryPlan>> {
+        match &self.concrete {
+            Concrete::Sqlite(store) => store.start_statement_log(),
+            Concrete::Postgres(store) => store.start_statement_log(),
+        }
+        for scenario in &self.scenarios {
+            if let Probe::Request(path) = &scenario.probe {
+                self.get(path).await?;
+            }
+        }
+        Ok(match &self.concrete {
+            Concrete::Sqlite(store) => store.explain_logged().await?,
+            Concrete::Postgres(store) => store.explain_logged().await?,
+        })
     }
 
     fn id(&self) -> &IntegrationId {
@@ -561,6 +661,31 @@ impl Target {
         self.store.finish_run(run, succeeded(now())).await?;
         Ok(elapsed)
     }
+}
+
+/// A connection to the PostgreSQL server (or database) at `url`.
+async fn pg_admin(url: &str) -> anyhow::Result<tokio_postgres::Client> {
+    let (client, connection) = tokio_postgres::connect(url, tokio_postgres::NoTls)
+        .await
+        .context("connecting to PostgreSQL")?;
+    tokio::spawn(connection);
+    Ok(client)
+}
+
+/// `server_url` with its database replaced by `database`.
+fn database_url(server_url: &str, database: &str) -> anyhow::Result<String> {
+    let mut url = url::Url::parse(server_url)
+        .context("--postgres-url must be a URL such as postgres://postgres@127.0.0.1:5432/test")?;
+    url.set_path(database);
+    Ok(url.to_string())
+}
+
+async fn drop_database(server_url: &str, database: &str) -> anyhow::Result<()> {
+    pg_admin(server_url)
+        .await?
+        .batch_execute(&format!("DROP DATABASE IF EXISTS {database} WITH (FORCE)"))
+        .await
+        .with_context(|| format!("dropping database {database}"))
 }
 
 fn new_integration(environment: &EnvironmentId) -> NewIntegration {
