@@ -1,8 +1,9 @@
-//! `cargo xtask bench-sync`: builds and runs the sync benchmark in release mode.
+//! `cargo xtask bench-sync` and `cargo xtask bench-store`: build and run the benchmarks in
+//! release mode.
 //!
-//! The benchmark itself is the `bench_sync` example of the `atsbridge` (cli) crate, which
-//! already depends on every piece it drives; this command only makes sure it runs optimised
-//! and forwards the flags.
+//! The benchmarks themselves are the `bench_sync` and `bench_store` examples of the
+//! `atsbridge` (cli) crate, which already depends on every piece they drive; these commands
+//! only check the flags, make sure they run optimised and forward the flags.
 //!
 //! `bench-sync --memory` measures how a sync's peak memory scales with the account: for each
 //! account of `MEMORY_RUNS` (2,000 and 20,000 candidates) it starts the sandbox binary as its
@@ -16,7 +17,7 @@ use std::process::{Child, ChildStdout, Command, Stdio};
 
 use anyhow::{Context, bail};
 
-/// Flags the benchmark takes, each followed by a whole number.
+/// Flags `bench-sync` takes, each followed by a whole number.
 const FLAGS: [&str; 6] = [
     "--candidates",
     "--jobs",
@@ -49,6 +50,16 @@ pub fn run(root: &Path, args: &[String]) -> anyhow::Result<()> {
         let rest: Vec<String> = args.iter().filter(|a| *a != MEMORY_FLAG).cloned().collect();
         return memory(root, &rest);
     }
+    run_example(root, "bench_sync", args)
+}
+
+/// Checks `args` and runs `cargo run --release --example bench_store -- <args>` in `root`.
+pub fn run_store(root: &Path, args: &[String]) -> anyhow::Result<()> {
+    check_store_args(args)?;
+    run_example(root, "bench_store", args)
+}
+
+fn run_example(root: &Path, example: &str, args: &[String]) -> anyhow::Result<()> {
     let status = cargo(root)
         .args([
             "run",
@@ -57,7 +68,7 @@ pub fn run(root: &Path, args: &[String]) -> anyhow::Result<()> {
             "--package",
             "atsbridge",
             "--example",
-            "bench_sync",
+            example,
             "--",
         ])
         .args(args)
@@ -361,6 +372,66 @@ fn check_args(args: &[String]) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// Flags `bench-store` takes that are followed by a whole number.
+const STORE_NUMBER_FLAGS: [&str; 5] = [
+    "--samples",
+    "--batch",
+    "--write-records",
+    "--write-batch",
+    "--seed",
+];
+
+/// Refuses unknown `bench-store` flags and bad values before a release build starts.
+fn check_store_args(args: &[String]) -> anyhow::Result<()> {
+    let mut rest = args.iter();
+    while let Some(flag) = rest.next() {
+        if flag == "--help" || flag == "-h" || flag == "--no-tracked" || flag == "--explain" {
+            continue;
+        }
+        let (name, inline) = match flag.split_once('=') {
+            Some((name, value)) => (name, Some(value.to_owned())),
+            None => (flag.as_str(), None),
+        };
+        let known = STORE_NUMBER_FLAGS.contains(&name)
+            || ["--sizes", "--backend", "--postgres-url"].contains(&name);
+        if !known {
+            bail!(
+                "unknown argument `{flag}`; bench-store takes --sizes, --backend, --postgres-url, \
+                 --no-tracked, --explain, {}",
+                STORE_NUMBER_FLAGS.join(", ")
+            );
+        }
+        let value = match inline {
+            Some(value) => value,
+            None => rest
+                .next()
+                .with_context(|| format!("{name} needs a value"))?
+                .clone(),
+        };
+        match name {
+            "--sizes" => {
+                for size in value.split(',') {
+                    if size.trim().parse::<u64>().is_err() {
+                        bail!("--sizes needs comma-separated whole numbers, got `{value}`");
+                    }
+                }
+            }
+            "--backend" => {
+                if !["sqlite", "postgres", "both"].contains(&value.as_str()) {
+                    bail!("--backend is sqlite, postgres or both, got `{value}`");
+                }
+            }
+            "--postgres-url" => {}
+            _ => {
+                if value.parse::<u64>().is_err() {
+                    bail!("{name} needs a whole number, got `{value}`");
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -407,5 +478,24 @@ mod tests {
         let rss = parse_rss("x\nbench-rss-kb before=10 first=20 second=30\n").unwrap();
         assert_eq!((rss.before, rss.first, rss.second), (10, 20, 30));
         assert!(parse_rss("nothing here").is_none());
+    }
+
+    #[test]
+    fn store_flags_are_checked() {
+        check_store_args(&strings(&[
+            "--sizes",
+            "10000,100000",
+            "--backend=both",
+            "--postgres-url",
+            "postgres://localhost/test",
+            "--samples",
+            "5",
+            "--no-tracked",
+        ]))
+        .unwrap();
+        assert!(check_store_args(&strings(&["--sizes", "10k"])).is_err());
+        assert!(check_store_args(&strings(&["--backend", "mysql"])).is_err());
+        assert!(check_store_args(&strings(&["--samples"])).is_err());
+        assert!(check_store_args(&strings(&["--candidates", "5"])).is_err());
     }
 }

@@ -11,6 +11,10 @@
 //! - `bench-sync [--candidates N] [--jobs N] [--latency-ms L] [--concurrency C]
 //!   [--requests-per-second R] [--seed S]`: sync and API benchmark against the eRecruiter
 //!   sandbox, in release mode; prints figures (see `docs/benchmarks.md`).
+//! - `bench-store [--sizes N,N,..] [--backend sqlite|postgres|both] [--postgres-url URL]
+//!   [--samples N] [--batch N] [--write-records N] [--write-batch N] [--no-tracked]
+//!   [--explain] [--seed S]`: store and list-API benchmark at 10k to 1M records, in release
+//!   mode; prints figures (see `docs/benchmarks.md`).
 
 mod bench;
 mod codegen;
@@ -28,7 +32,10 @@ const USAGE: &str = "usage:
   cargo xtask fixtures record --config FILE --scenario NAME [--connector SLUG] [--input FILE]
                               [--docs TEXT] [--out DIR]
   cargo xtask bench-sync [--candidates N] [--jobs N] [--latency-ms L] [--concurrency C]
-                         [--requests-per-second R] [--seed S]";
+                         [--requests-per-second R] [--seed S]
+  cargo xtask bench-store [--sizes N,N,..] [--backend sqlite|postgres|both] [--postgres-url URL]
+                          [--samples N] [--batch N] [--write-records N] [--write-batch N]
+                          [--no-tracked] [--explain] [--seed S]";
 
 fn main() -> anyhow::Result<()> {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -78,6 +85,7 @@ fn main() -> anyhow::Result<()> {
             _ => bail!("{USAGE}"),
         },
         Some("bench-sync") => bench::run(&root, &args[1..]),
+        Some("bench-store") => bench::run_store(&root, &args[1..]),
         _ => bail!("{USAGE}"),
     }
 }
