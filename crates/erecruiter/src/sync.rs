@@ -27,7 +27,7 @@ use atsbridge_schema::Model;
 use atsbridge_schema::record::{ScreeningQuestionRecord, UnifiedRecord};
 use serde::{Deserialize, Serialize};
 
-use crate::client::{ErecruiterClient, WithRaw};
+use crate::client::{self, ErecruiterClient, WithRaw};
 use crate::map;
 use crate::wire::{ApplicantResponse, ApplicationResponse, CustomFieldValueResponse, JobResponse};
 
@@ -180,8 +180,12 @@ impl SyncState {
     }
 }
 
-/// Records pushed per batch where a step pushes a list (stages, jobs, questions).
+/// Records pushed per batch where a step pushes a list (stages, questions).
 const BATCH_SIZE: usize = 200;
+
+/// Jobs pushed per batch: a job record carries its description and its JSON as read, tens
+/// of kilobytes once parsed, so a job batch is kept small.
+const JOB_BATCH_SIZE: usize = 50;
 
 fn is_fatal(error: &ConnectorError) -> bool {
     matches!(
@@ -363,31 +367,26 @@ impl SyncRun<'_> {
         let wants_jobs = self.scope.wants(Model::Job);
         let mut jobs: Vec<JobRef> = Vec::new();
         let mut seen: BTreeSet<i64> = BTreeSet::new();
-        match self.client.published_jobs().await {
-            Ok(published) => {
-                // A job listed twice is still read, pushed and fanned out over once.
-                let published = published
-                    .into_iter()
-                    .filter(|job| seen.insert(job.value.id));
-                let records = published.filter_map(|job| {
-                    jobs.push(JobRef {
-                        id: job.value.id,
-                        has_questionnaire: job.value.has_questionnaire,
-                    });
-                    wants_jobs.then(|| job_record("/Api/PublishedJobs", job))
-                });
-                push_all(self.sink, records).await?;
+        match self
+            .published_jobs(wants_jobs, &mut jobs, &mut seen)
+            .await?
+        {
+            Ok(()) => {}
+            Err(error) => {
+                // An unreadable list names no job: every known one is read by id below.
+                jobs.clear();
+                seen.clear();
+                self.failures.record(
+                    &[
+                        Model::Job,
+                        Model::ScreeningQuestion,
+                        Model::JobScreeningQuestion,
+                        Model::Candidate,
+                        Model::Application,
+                    ],
+                    error,
+                )?;
             }
-            Err(error) => self.failures.record(
-                &[
-                    Model::Job,
-                    Model::ScreeningQuestion,
-                    Model::JobScreeningQuestion,
-                    Model::Candidate,
-                    Model::Application,
-                ],
-                error,
-            )?,
         }
         let mut previously_known = self.state.job_ids.clone();
         previously_known.extend(parse_ids(self.scope.known_ids(Model::Job)));
@@ -428,6 +427,57 @@ impl SyncRun<'_> {
             self.sink.mark_complete(Model::Job);
         }
         Ok(jobs)
+    }
+
+    /// Step 1a: `PublishedJobs`. Fills `jobs` and `seen` (a job listed twice counts once)
+    /// and pushes the listed jobs when asked for. The answer is kept as its bytes and each job
+    /// is parsed when it is used: first all of them into a [`JobRef`] (so an unreadable job
+    /// fails the list before anything is pushed, as a whole-list parse would), then batch by
+    /// batch ([`JOB_BATCH_SIZE`]) into records. The outer error stops the run (sink,
+    /// cancellation); the inner one is the provider's.
+    async fn published_jobs(
+        &mut self,
+        wants_jobs: bool,
+        jobs: &mut Vec<JobRef>,
+        seen: &mut BTreeSet<i64>,
+    ) -> Result<Result<(), ConnectorError>, ConnectorError> {
+        let list = match self.client.published_jobs().await {
+            Ok(list) => list,
+            Err(error) => return Ok(Err(error)),
+        };
+        let raws = match list.raw_jobs() {
+            Ok(raws) => raws,
+            Err(error) => return Ok(Err(error)),
+        };
+        // Indices into `raws` of the first listing of each job.
+        let mut first_listings: Vec<usize> = Vec::new();
+        for (index, raw) in raws.iter().enumerate() {
+            let job = match client::read_job(raw) {
+                Ok(job) => job,
+                Err(error) => return Ok(Err(error)),
+            };
+            if seen.insert(job.id) {
+                jobs.push(JobRef {
+                    id: job.id,
+                    has_questionnaire: job.has_questionnaire,
+                });
+                first_listings.push(index);
+            }
+        }
+        if !wants_jobs {
+            return Ok(Ok(()));
+        }
+        for batch in first_listings.chunks(JOB_BATCH_SIZE) {
+            let mut records = Vec::with_capacity(batch.len());
+            for &index in batch {
+                match client::read_job_json(raws[index]) {
+                    Ok(job) => records.push(job_record("/Api/PublishedJobs", job)),
+                    Err(error) => return Ok(Err(error)),
+                }
+            }
+            self.sink.push(records).await?;
+        }
+        Ok(Ok(()))
     }
 
     /// Step 2: the questionnaires of jobs that have one (questions deduplicated by id).
