@@ -17,14 +17,14 @@
 //! not marked complete (so nothing gets deleted), and the error is returned at the end.
 //! Rejected credentials and cancellation stop the run at once.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 
 use atsbridge_connector::{
     CancellationToken, ConnectorError, Context, ErrorKind, RecordSink, SyncScope, fan_out,
     fan_out_stream,
 };
 use atsbridge_schema::Model;
-use atsbridge_schema::record::{ScreeningQuestionRecord, UnifiedRecord};
+use atsbridge_schema::record::UnifiedRecord;
 use serde::{Deserialize, Serialize};
 
 use crate::client::{self, ErecruiterClient, WithRaw};
@@ -480,31 +480,46 @@ impl SyncRun<'_> {
         Ok(Ok(()))
     }
 
-    /// Step 2: the questionnaires of jobs that have one (questions deduplicated by id).
+    /// Step 2: the questionnaires of jobs that have one, `concurrency` at a time. Each
+    /// questionnaire's new questions (a question shared by several questionnaires is pushed
+    /// once) and its job links are pushed as soon as it is read; only the ids of the pushed
+    /// questions are kept.
     async fn questions(&mut self, jobs: &[JobRef]) -> Result<(), ConnectorError> {
+        let wants_questions = self.scope.wants(Model::ScreeningQuestion);
+        let wants_links = self.scope.wants(Model::JobScreeningQuestion);
         let with_questionnaire: Vec<i64> = jobs
             .iter()
             .filter(|j| j.has_questionnaire)
             .map(|j| j.id)
             .collect();
         let client = self.client;
-        let questionnaires = fan_out(
+        let mut questionnaires = fan_out_stream(
             with_questionnaire,
             self.concurrency,
             &self.cancel,
             |id| async move { Ok::<_, ConnectorError>((id, client.questionnaire_by_job(id).await)) },
-        )
-        .await?;
-        let mut questions: BTreeMap<String, ScreeningQuestionRecord> = BTreeMap::new();
-        let mut links = Vec::new();
-        for (job_id, result) in questionnaires {
+        );
+        let mut pushed_questions: BTreeSet<String> = BTreeSet::new();
+        while let Some(read) = questionnaires.next().await {
+            let (job_id, result) = read?;
             match result {
                 Ok(Some(questionnaire)) => {
-                    let (qs, ls) = map::map_questionnaire(job_id, &questionnaire);
-                    for q in qs {
-                        questions.entry(q.remote_id.clone()).or_insert(q);
+                    let (questions, links) = map::map_questionnaire(job_id, &questionnaire);
+                    let mut records = Vec::new();
+                    if wants_questions {
+                        records.extend(
+                            questions
+                                .into_iter()
+                                .filter(|q| pushed_questions.insert(q.remote_id.clone()))
+                                .map(UnifiedRecord::from),
+                        );
                     }
-                    links.extend(ls.into_iter().map(UnifiedRecord::from));
+                    if wants_links {
+                        records.extend(links.into_iter().map(UnifiedRecord::from));
+                    }
+                    if !records.is_empty() {
+                        self.sink.push(records).await?;
+                    }
                 }
                 Ok(None) => {}
                 Err(error) => self.failures.record(
@@ -512,12 +527,6 @@ impl SyncRun<'_> {
                     error,
                 )?,
             }
-        }
-        if self.scope.wants(Model::ScreeningQuestion) {
-            push_all(self.sink, questions.into_values().map(UnifiedRecord::from)).await?;
-        }
-        if self.scope.wants(Model::JobScreeningQuestion) {
-            push_all(self.sink, links).await?;
         }
         for model in [Model::ScreeningQuestion, Model::JobScreeningQuestion] {
             if self.scope.wants(model) && self.failures.complete(model) {
