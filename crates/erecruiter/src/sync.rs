@@ -784,6 +784,41 @@ mod tests {
         server.verify().await;
     }
 
+    /// A job list with one unreadable job is unreadable as a whole, as when it was parsed in
+    /// one piece: no job is pushed and nothing is fanned out over the readable ones.
+    #[tokio::test]
+    async fn one_unreadable_job_fails_the_whole_job_list() {
+        let server = MockServer::start().await;
+        let client = client_for(&server).await;
+        Mock::given(method("GET"))
+            .and(path("/Api/PublishedJobs"))
+            .respond_with(ResponseTemplate::new(200).set_body_json(json!({"Jobs": [
+                {"Id": 7, "HasQuestionnaire": true, "Title": "Koch"},
+                {"Id": "not a number", "Title": "Kellner:in"}
+            ]})))
+            .expect(1)
+            .mount(&server)
+            .await;
+        let mut sink = MemorySink::new();
+        let error = run(
+            &client,
+            4,
+            &Context::new("int-1"),
+            &SyncScope::full_all_models(),
+            &mut sink,
+        )
+        .await
+        .unwrap_err();
+        assert!(error.to_string().contains("unreadable job"), "{error}");
+        assert!(sink.remote_ids(Model::Job).is_empty());
+        assert!(!sink.is_complete(Model::Job));
+        assert!(!sink.is_complete(Model::Candidate));
+        // Token and job list only: no questionnaire or application list was asked for.
+        let received = server.received_requests().await.unwrap_or_default();
+        assert_eq!(received.len(), 2, "{received:?}");
+        server.verify().await;
+    }
+
     /// Records what the provider had received each time the connector pushed.
     struct WatchingSink<'a> {
         server: &'a MockServer,
