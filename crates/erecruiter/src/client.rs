@@ -12,10 +12,12 @@ use atsbridge_http::{
     AuthClient, ExchangeFuture, HttpClient, HttpError, HttpErrorKind, IssuedToken, Limits,
     ProviderRequest, ProviderResponse, Recorder, Secret, TokenExchange,
 };
+use bytes::Bytes;
 use http::HeaderName;
-use serde::Serialize;
 use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
+use serde_json::value::RawValue;
 
 use crate::config::ErecruiterConfig;
 use crate::wire::{
@@ -23,7 +25,7 @@ use crate::wire::{
     ApplicantHistoryParameter, ApplicantPolicyParameter, ApplicantResponse,
     ApplicationCreateParameter, ApplicationCreateResponse, ApplicationJobResponse,
     ApplicationResponse, CustomFieldValueParameter, CustomFieldValueResponse, JobResponse,
-    JobsResponse, MandatorResponse, PolicyResponse, QuestionnaireResponse,
+    MandatorResponse, PolicyResponse, QuestionnaireResponse,
 };
 
 /// Provider name used in spans and errors.
@@ -40,6 +42,62 @@ pub struct WithRaw<T> {
     pub value: T,
     /// The JSON as received.
     pub raw: Value,
+}
+
+/// The body of a `PublishedJobs` answer (`{"Jobs": [...], "Culture": ...}`), kept as bytes.
+///
+/// The job list is one response however many jobs are published, and a parsed JSON tree of
+/// it costs several times its size. So the list is only split into the raw text of each job
+/// ([`PublishedJobs::raw_jobs`], borrowed from the body) and each job is parsed when it is
+/// used ([`read_job`], [`read_job_json`]): a run holds the body and one batch of jobs.
+#[derive(Debug, Clone)]
+pub struct PublishedJobs {
+    body: Bytes,
+}
+
+/// The members of a `PublishedJobs` answer the connector reads; the jobs stay unparsed.
+#[derive(Deserialize)]
+struct RawJobList<'a> {
+    #[serde(rename = "Jobs", borrow, default)]
+    jobs: Option<Vec<&'a RawValue>>,
+}
+
+impl PublishedJobs {
+    /// The raw JSON of every listed job, in list order (`null` or no `Jobs` reads as none).
+    pub fn raw_jobs(&self) -> Result<Vec<&RawValue>, ConnectorError> {
+        let list: RawJobList<'_> = serde_json::from_slice(&self.body).map_err(|e| {
+            ConnectorError::provider_error(
+                200,
+                format!("eRecruiter sent an unreadable job list: {e}"),
+            )
+            .with_provider(PROVIDER)
+            .with_request("GET", "/Api/PublishedJobs")
+        })?;
+        Ok(list.jobs.unwrap_or_default())
+    }
+}
+
+/// Reads the typed job out of one job's raw JSON (no JSON tree is built).
+pub fn read_job(raw: &RawValue) -> Result<JobResponse, ConnectorError> {
+    serde_json::from_str(raw.get()).map_err(|e| unreadable("job", e))
+}
+
+/// Reads one job's raw JSON as the typed job together with its JSON tree (for
+/// `remote_data`).
+pub fn read_job_json(raw: &RawValue) -> Result<WithRaw<JobResponse>, ConnectorError> {
+    let raw: Value = serde_json::from_str(raw.get()).map_err(|e| unreadable("job", e))?;
+    Ok(WithRaw {
+        value: decode(&raw, "job")?,
+        raw,
+    })
+}
+
+fn unreadable(what: &str, error: serde_json::Error) -> ConnectorError {
+    ConnectorError::provider_error(
+        200,
+        format!("eRecruiter sent an unreadable {what}: {error}"),
+    )
+    .with_provider(PROVIDER)
 }
 
 /// Typed access to the eRecruiter API of one integration.
@@ -276,23 +334,15 @@ impl ErecruiterClient {
         Ok(response.text())
     }
 
-    /// `GET Api/PublishedJobs`: the published jobs with their raw JSON.
-    pub async fn published_jobs(&self) -> Result<Vec<WithRaw<JobResponse>>, ConnectorError> {
-        let mut raw = self
-            .get_raw(self.with_culture(ProviderRequest::get("PublishedJobs").query("channel", "")))
+    /// `GET Api/PublishedJobs`: the answer as received, read one job at a time through
+    /// [`PublishedJobs`].
+    pub async fn published_jobs(&self) -> Result<PublishedJobs, ConnectorError> {
+        let response = self
+            .send(self.with_culture(ProviderRequest::get("PublishedJobs").query("channel", "")))
             .await?;
-        let typed: JobsResponse = decode(&raw, "job list")?;
-        // Moved out, not copied: the list is one response however many jobs are published.
-        let raws = match raw.get_mut("Jobs").map(Value::take) {
-            Some(Value::Array(raws)) => raws,
-            _ => Vec::new(),
-        };
-        Ok(typed
-            .jobs
-            .into_iter()
-            .zip(raws)
-            .map(|(value, raw)| WithRaw { value, raw })
-            .collect())
+        Ok(PublishedJobs {
+            body: response.body,
+        })
     }
 
     /// `GET Api/Job/{id}`; `None` when the job no longer exists.

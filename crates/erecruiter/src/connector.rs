@@ -121,7 +121,16 @@ impl Connector for ErecruiterConnector {
         // Ping needs no token; a first authenticated call proves the key and mandator work.
         self.client.ping().await?;
         let mut report = CheckReport::default();
-        let jobs = self.client.published_jobs().await;
+        // Every listed job is read (an unreadable one makes the list unreadable, as in a
+        // sync); the first one's id probes the applications.
+        let jobs = self.client.published_jobs().await.and_then(|list| {
+            let mut first_id = None;
+            for raw in list.raw_jobs()? {
+                let job = crate::client::read_job(raw)?;
+                first_id.get_or_insert(job.id);
+            }
+            Ok(first_id)
+        });
         let job_access = access(&jobs);
         for model in [
             Model::Job,
@@ -140,8 +149,8 @@ impl Connector for ErecruiterConnector {
                 .err()
                 .unwrap_or_else(|| ConnectorError::unauthenticated("rejected")));
         }
-        let applicants = match jobs.ok().and_then(|j| j.into_iter().next()) {
-            Some(job) => access(&self.client.applications_by_job(job.value.id).await),
+        let applicants = match jobs.ok().flatten() {
+            Some(job_id) => access(&self.client.applications_by_job(job_id).await),
             None => ModelAccess::Unknown {
                 reason: "no published job to probe applications with".into(),
             },

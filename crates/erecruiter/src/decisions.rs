@@ -204,5 +204,7 @@
 //!     holds the previous state for the whole run and a JSON array of 10^6 numbers would
 //!     cost it tens of megabytes (arrays are still read); the set of tag texts already
 //!     pushed, which grows with the distinct tags of the tenant, not with its applicants.
-//!     The published job list is one response and is held whole while its jobs are pushed
-//!     (moved out of the response, not copied).
+//!     The published job list is one response: it is held as its bytes (about 4 kB per
+//!     published job), split into each job's raw text without building a JSON tree, and
+//!     each job is parsed when it is used, a batch at a time; a JSON tree of the whole list
+//!     cost about ten times the body.

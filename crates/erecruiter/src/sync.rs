@@ -17,17 +17,17 @@
 //! not marked complete (so nothing gets deleted), and the error is returned at the end.
 //! Rejected credentials and cancellation stop the run at once.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 
 use atsbridge_connector::{
     CancellationToken, ConnectorError, Context, ErrorKind, RecordSink, SyncScope, fan_out,
     fan_out_stream,
 };
 use atsbridge_schema::Model;
-use atsbridge_schema::record::{ScreeningQuestionRecord, UnifiedRecord};
+use atsbridge_schema::record::UnifiedRecord;
 use serde::{Deserialize, Serialize};
 
-use crate::client::{ErecruiterClient, WithRaw};
+use crate::client::{self, ErecruiterClient, WithRaw};
 use crate::map;
 use crate::wire::{ApplicantResponse, ApplicationResponse, CustomFieldValueResponse, JobResponse};
 
@@ -180,8 +180,12 @@ impl SyncState {
     }
 }
 
-/// Records pushed per batch where a step pushes a list (stages, jobs, questions).
+/// Records pushed per batch where a step pushes a list (stages, questions).
 const BATCH_SIZE: usize = 200;
+
+/// Jobs pushed per batch: a job record carries its description and its JSON as read, tens
+/// of kilobytes once parsed, so a job batch is kept small.
+const JOB_BATCH_SIZE: usize = 50;
 
 fn is_fatal(error: &ConnectorError) -> bool {
     matches!(
@@ -363,31 +367,26 @@ impl SyncRun<'_> {
         let wants_jobs = self.scope.wants(Model::Job);
         let mut jobs: Vec<JobRef> = Vec::new();
         let mut seen: BTreeSet<i64> = BTreeSet::new();
-        match self.client.published_jobs().await {
-            Ok(published) => {
-                // A job listed twice is still read, pushed and fanned out over once.
-                let published = published
-                    .into_iter()
-                    .filter(|job| seen.insert(job.value.id));
-                let records = published.filter_map(|job| {
-                    jobs.push(JobRef {
-                        id: job.value.id,
-                        has_questionnaire: job.value.has_questionnaire,
-                    });
-                    wants_jobs.then(|| job_record("/Api/PublishedJobs", job))
-                });
-                push_all(self.sink, records).await?;
+        match self
+            .published_jobs(wants_jobs, &mut jobs, &mut seen)
+            .await?
+        {
+            Ok(()) => {}
+            Err(error) => {
+                // An unreadable list names no job: every known one is read by id below.
+                jobs.clear();
+                seen.clear();
+                self.failures.record(
+                    &[
+                        Model::Job,
+                        Model::ScreeningQuestion,
+                        Model::JobScreeningQuestion,
+                        Model::Candidate,
+                        Model::Application,
+                    ],
+                    error,
+                )?;
             }
-            Err(error) => self.failures.record(
-                &[
-                    Model::Job,
-                    Model::ScreeningQuestion,
-                    Model::JobScreeningQuestion,
-                    Model::Candidate,
-                    Model::Application,
-                ],
-                error,
-            )?,
         }
         let mut previously_known = self.state.job_ids.clone();
         previously_known.extend(parse_ids(self.scope.known_ids(Model::Job)));
@@ -430,31 +429,97 @@ impl SyncRun<'_> {
         Ok(jobs)
     }
 
-    /// Step 2: the questionnaires of jobs that have one (questions deduplicated by id).
+    /// Step 1a: `PublishedJobs`. Fills `jobs` and `seen` (a job listed twice counts once)
+    /// and pushes the listed jobs when asked for. The answer is kept as its bytes and each job
+    /// is parsed when it is used: first all of them into a [`JobRef`] (so an unreadable job
+    /// fails the list before anything is pushed, as a whole-list parse would), then batch by
+    /// batch ([`JOB_BATCH_SIZE`]) into records. The outer error stops the run (sink,
+    /// cancellation); the inner one is the provider's.
+    async fn published_jobs(
+        &mut self,
+        wants_jobs: bool,
+        jobs: &mut Vec<JobRef>,
+        seen: &mut BTreeSet<i64>,
+    ) -> Result<Result<(), ConnectorError>, ConnectorError> {
+        let list = match self.client.published_jobs().await {
+            Ok(list) => list,
+            Err(error) => return Ok(Err(error)),
+        };
+        let raws = match list.raw_jobs() {
+            Ok(raws) => raws,
+            Err(error) => return Ok(Err(error)),
+        };
+        // Indices into `raws` of the first listing of each job.
+        let mut first_listings: Vec<usize> = Vec::new();
+        for (index, raw) in raws.iter().enumerate() {
+            let job = match client::read_job(raw) {
+                Ok(job) => job,
+                Err(error) => return Ok(Err(error)),
+            };
+            if seen.insert(job.id) {
+                jobs.push(JobRef {
+                    id: job.id,
+                    has_questionnaire: job.has_questionnaire,
+                });
+                first_listings.push(index);
+            }
+        }
+        if !wants_jobs {
+            return Ok(Ok(()));
+        }
+        for batch in first_listings.chunks(JOB_BATCH_SIZE) {
+            let mut records = Vec::with_capacity(batch.len());
+            for &index in batch {
+                match client::read_job_json(raws[index]) {
+                    Ok(job) => records.push(job_record("/Api/PublishedJobs", job)),
+                    Err(error) => return Ok(Err(error)),
+                }
+            }
+            self.sink.push(records).await?;
+        }
+        Ok(Ok(()))
+    }
+
+    /// Step 2: the questionnaires of jobs that have one, `concurrency` at a time. Each
+    /// questionnaire's new questions (a question shared by several questionnaires is pushed
+    /// once) and its job links are pushed as soon as it is read; only the ids of the pushed
+    /// questions are kept.
     async fn questions(&mut self, jobs: &[JobRef]) -> Result<(), ConnectorError> {
+        let wants_questions = self.scope.wants(Model::ScreeningQuestion);
+        let wants_links = self.scope.wants(Model::JobScreeningQuestion);
         let with_questionnaire: Vec<i64> = jobs
             .iter()
             .filter(|j| j.has_questionnaire)
             .map(|j| j.id)
             .collect();
         let client = self.client;
-        let questionnaires = fan_out(
+        let mut questionnaires = fan_out_stream(
             with_questionnaire,
             self.concurrency,
             &self.cancel,
             |id| async move { Ok::<_, ConnectorError>((id, client.questionnaire_by_job(id).await)) },
-        )
-        .await?;
-        let mut questions: BTreeMap<String, ScreeningQuestionRecord> = BTreeMap::new();
-        let mut links = Vec::new();
-        for (job_id, result) in questionnaires {
+        );
+        let mut pushed_questions: BTreeSet<String> = BTreeSet::new();
+        while let Some(read) = questionnaires.next().await {
+            let (job_id, result) = read?;
             match result {
                 Ok(Some(questionnaire)) => {
-                    let (qs, ls) = map::map_questionnaire(job_id, &questionnaire);
-                    for q in qs {
-                        questions.entry(q.remote_id.clone()).or_insert(q);
+                    let (questions, links) = map::map_questionnaire(job_id, &questionnaire);
+                    let mut records = Vec::new();
+                    if wants_questions {
+                        records.extend(
+                            questions
+                                .into_iter()
+                                .filter(|q| pushed_questions.insert(q.remote_id.clone()))
+                                .map(UnifiedRecord::from),
+                        );
                     }
-                    links.extend(ls.into_iter().map(UnifiedRecord::from));
+                    if wants_links {
+                        records.extend(links.into_iter().map(UnifiedRecord::from));
+                    }
+                    if !records.is_empty() {
+                        self.sink.push(records).await?;
+                    }
                 }
                 Ok(None) => {}
                 Err(error) => self.failures.record(
@@ -462,12 +527,6 @@ impl SyncRun<'_> {
                     error,
                 )?,
             }
-        }
-        if self.scope.wants(Model::ScreeningQuestion) {
-            push_all(self.sink, questions.into_values().map(UnifiedRecord::from)).await?;
-        }
-        if self.scope.wants(Model::JobScreeningQuestion) {
-            push_all(self.sink, links).await?;
         }
         for model in [Model::ScreeningQuestion, Model::JobScreeningQuestion] {
             if self.scope.wants(model) && self.failures.complete(model) {
@@ -722,6 +781,41 @@ mod tests {
             assert!(sink.is_complete(model), "{model}");
         }
         // `expect(1)` on every mock is verified when the server drops.
+        server.verify().await;
+    }
+
+    /// A job list with one unreadable job is unreadable as a whole, as when it was parsed in
+    /// one piece: no job is pushed and nothing is fanned out over the readable ones.
+    #[tokio::test]
+    async fn one_unreadable_job_fails_the_whole_job_list() {
+        let server = MockServer::start().await;
+        let client = client_for(&server).await;
+        Mock::given(method("GET"))
+            .and(path("/Api/PublishedJobs"))
+            .respond_with(ResponseTemplate::new(200).set_body_json(json!({"Jobs": [
+                {"Id": 7, "HasQuestionnaire": true, "Title": "Koch"},
+                {"Id": "not a number", "Title": "Kellner:in"}
+            ]})))
+            .expect(1)
+            .mount(&server)
+            .await;
+        let mut sink = MemorySink::new();
+        let error = run(
+            &client,
+            4,
+            &Context::new("int-1"),
+            &SyncScope::full_all_models(),
+            &mut sink,
+        )
+        .await
+        .unwrap_err();
+        assert!(error.to_string().contains("unreadable job"), "{error}");
+        assert!(sink.remote_ids(Model::Job).is_empty());
+        assert!(!sink.is_complete(Model::Job));
+        assert!(!sink.is_complete(Model::Candidate));
+        // Token and job list only: no questionnaire or application list was asked for.
+        let received = server.received_requests().await.unwrap_or_default();
+        assert_eq!(received.len(), 2, "{received:?}");
         server.verify().await;
     }
 

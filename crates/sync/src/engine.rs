@@ -29,6 +29,10 @@ use crate::sink::EngineSink;
 pub struct EngineConfig {
     /// Records written per store transaction.
     pub batch_size: usize,
+    /// Buffered content (bytes of the records' canonical JSON) at which the buffer is
+    /// written even before `batch_size` records are in it: it bounds the memory a batch of
+    /// large records (jobs carry descriptions and remote data) takes.
+    pub batch_bytes: usize,
     /// Longest time pushed records wait in the buffer before they are written (so a slow
     /// fan-out connector's records become visible during the run).
     pub flush_interval: Duration,
@@ -42,6 +46,7 @@ impl Default for EngineConfig {
     fn default() -> Self {
         Self {
             batch_size: 500,
+            batch_bytes: 1 << 20,
             flush_interval: Duration::from_secs(2),
             heartbeat_interval: Duration::from_secs(15),
         }
@@ -510,6 +515,8 @@ impl SyncEngine {
             run_id,
             clock: Arc::clone(&self.clock),
             batch_size: self.config.batch_size.max(1),
+            batch_bytes: self.config.batch_bytes.max(1),
+            buffered_bytes: 0,
             flush_interval: self.config.flush_interval,
             progress: progress.clone(),
             incomplete_tracked,

@@ -15,7 +15,7 @@ use serde_json::Value;
 use tokio::sync::mpsc::UnboundedSender;
 use tokio::time::Instant;
 
-use crate::hash::content_hash;
+use crate::hash::hash_and_size;
 use crate::progress::SyncProgress;
 use crate::relations::{ChangedRecord, RELATION_MEMBERS, touch_parents};
 
@@ -26,6 +26,10 @@ pub(crate) struct EngineSink {
     pub(crate) run_id: RunId,
     pub(crate) clock: Arc<dyn Clock>,
     pub(crate) batch_size: usize,
+    /// Canonical JSON bytes at which the buffer is written ([`crate::EngineConfig::batch_bytes`]).
+    pub(crate) batch_bytes: usize,
+    /// Canonical JSON bytes of the records in `buffer`.
+    pub(crate) buffered_bytes: usize,
     pub(crate) flush_interval: Duration,
     pub(crate) progress: Option<UnboundedSender<SyncProgress>>,
     /// Tracked applications whose candidate or job id is still unknown, by application id.
@@ -51,6 +55,7 @@ impl EngineSink {
     /// Writes everything buffered, one transaction per model.
     pub(crate) async fn flush(&mut self) -> Result<(), StoreError> {
         self.buffered_since = None;
+        self.buffered_bytes = 0;
         if self.buffer.is_empty() {
             return Ok(());
         }
@@ -139,6 +144,19 @@ impl EngineSink {
     }
 }
 
+impl EngineSink {
+    /// Writes the buffer; a store failure is kept (it ends the run) and reported to the
+    /// connector as the provider being unavailable.
+    async fn flush_or_fail(&mut self) -> Result<(), ConnectorError> {
+        if let Err(error) = self.flush().await {
+            let message = format!("writing to the store failed: {error}");
+            self.store_error = Some(error);
+            return Err(ConnectorError::provider_unavailable(message));
+        }
+        Ok(())
+    }
+}
+
 /// What the engine keeps of a record once the store took its write: the remote id and the
 /// relation members of its document ([`RELATION_MEMBERS`]).
 struct WrittenRecord {
@@ -168,6 +186,14 @@ pub fn record_write(
     integration_id: &IntegrationId,
     record: &UnifiedRecord,
 ) -> Result<RecordWrite, StoreError> {
+    record_write_sized(integration_id, record).map(|(write, _)| write)
+}
+
+/// [`record_write`] and the length of the document's canonical JSON.
+fn record_write_sized(
+    integration_id: &IntegrationId,
+    record: &UnifiedRecord,
+) -> Result<(RecordWrite, usize), StoreError> {
     let model = record.model();
     let remote_id = record.remote_id().to_owned();
     let document = record_document(record)?;
@@ -175,14 +201,16 @@ pub fn record_write(
         .get("remote_created_at")
         .and_then(Value::as_str)
         .and_then(|text| Timestamp::parse_flexible(text).ok());
-    Ok(RecordWrite {
+    let (content_hash, size) = hash_and_size(&document);
+    let write = RecordWrite {
         model,
         id: KomboId::derive(integration_id.as_str(), model, &remote_id),
         remote_id,
-        content_hash: content_hash(&document),
+        content_hash,
         document,
         remote_created_at,
-    })
+    };
+    Ok((write, size))
 }
 
 /// The JSON document of a record: the record type itself, without the model tag.
@@ -210,21 +238,28 @@ impl RecordSink for EngineSink {
             ));
         }
         for record in &batch {
-            match record_write(&self.integration_id, record) {
-                Ok(write) => self.buffer.push(write),
+            let (write, size) = match record_write_sized(&self.integration_id, record) {
+                Ok(sized) => sized,
                 Err(error) => {
                     let message = error.to_string();
                     self.store_error = Some(error);
                     return Err(ConnectorError::provider_unavailable(message));
                 }
+            };
+            self.buffer.push(write);
+            self.buffered_bytes = self.buffered_bytes.saturating_add(size);
+            self.buffered_since.get_or_insert_with(Instant::now);
+            // Written as soon as the buffer is full by count or by size, even within a
+            // pushed batch: a batch of large records must not sit in memory twice over.
+            if self.buffer.len() >= self.batch_size || self.buffered_bytes >= self.batch_bytes {
+                self.flush_or_fail().await?;
             }
         }
-        let since = *self.buffered_since.get_or_insert_with(Instant::now);
-        let due = self.buffer.len() >= self.batch_size || since.elapsed() >= self.flush_interval;
-        if due && let Err(error) = self.flush().await {
-            let message = format!("writing to the store failed: {error}");
-            self.store_error = Some(error);
-            return Err(ConnectorError::provider_unavailable(message));
+        if self
+            .buffered_since
+            .is_some_and(|since| since.elapsed() >= self.flush_interval)
+        {
+            self.flush_or_fail().await?;
         }
         Ok(())
     }

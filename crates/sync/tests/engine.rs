@@ -1302,3 +1302,44 @@ async fn the_scheduler_follows_integrations_added_and_removed_elsewhere() {
     ));
     scheduler.shutdown().await;
 }
+
+/// The write buffer is written once its records' content reaches `batch_bytes`, also in the
+/// middle of one pushed batch: with a budget of one byte every job is its own write.
+#[tokio::test]
+async fn the_buffer_is_written_when_its_content_reaches_batch_bytes() {
+    let mut h = harness(true).await;
+    h.set(|s| s.jobs = vec![job("1", "A"), job("2", "B"), job("3", "C")]);
+    for (batch_bytes, expected) in [(1, vec![1, 1, 1]), (1 << 20, vec![3])] {
+        h.engine = SyncEngine::new(h.store.clone())
+            .with_clock(h.clock.clone())
+            .with_config(EngineConfig {
+                batch_size: 500,
+                batch_bytes,
+                flush_interval: Duration::from_secs(60),
+                ..EngineConfig::default()
+            });
+        let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+        h.engine
+            .run(
+                &h.integration,
+                h.guarded(),
+                SyncMode::Full,
+                CancellationToken::new(),
+                Some(tx),
+            )
+            .await
+            .unwrap();
+        let mut job_writes = Vec::new();
+        while let Ok(event) = rx.try_recv() {
+            if let SyncProgress::BatchWritten {
+                model: Model::Job,
+                records,
+                ..
+            } = event
+            {
+                job_writes.push(records);
+            }
+        }
+        assert_eq!(job_writes, expected, "batch_bytes {batch_bytes}");
+    }
+}
