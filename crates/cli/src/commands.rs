@@ -450,8 +450,8 @@ pub async fn copy_store(flags: &ConfigFlags, from: &str, to: &str) -> anyhow::Re
     println!("{table}");
     println!(
         "copied {} into {}",
-        runtime::describe_database(from),
-        runtime::describe_database(to)
+        atsbridge_store::describe_database(from),
+        atsbridge_store::describe_database(to)
     );
     Ok(())
 }

@@ -58,7 +58,7 @@ impl std::fmt::Debug for Settings {
         f.debug_struct("Settings")
             .field(
                 "database",
-                &crate::runtime::describe_database(&self.database),
+                &atsbridge_store::describe_database(&self.database),
             )
             .field("listen", &self.listen)
             .field(

@@ -37,23 +37,6 @@ pub fn registry() -> anyhow::Result<ConnectorRegistry> {
     Ok(registry)
 }
 
-/// The database setting for messages: a SQLite path as it is, a PostgreSQL URL without its
-/// user information (which may hold a password).
-pub fn describe_database(database: &str) -> String {
-    if !atsbridge_store::is_postgres_url(database) {
-        return database.to_owned();
-    }
-    match url::Url::parse(database.trim()) {
-        Ok(url) => format!(
-            "postgres://{}{}{}",
-            url.host_str().unwrap_or(""),
-            url.port().map(|p| format!(":{p}")).unwrap_or_default(),
-            url.path()
-        ),
-        Err(_) => "a PostgreSQL database (unparsable URL)".to_owned(),
-    }
-}
-
 /// Opens (creating and migrating if needed) the store the database setting names: a
 /// `postgres://` URL or a SQLite file path (its directory is created when missing).
 pub async fn open_store(
@@ -70,7 +53,12 @@ pub async fn open_store(
     }
     atsbridge_store::open_store(database, key, options)
         .await
-        .with_context(|| format!("cannot open the database {}", describe_database(database)))
+        .with_context(|| {
+            format!(
+                "cannot open the database {}",
+                atsbridge_store::describe_database(database)
+            )
+        })
 }
 
 /// Records runs that a stopped process left queued or running as failed: those whose lease

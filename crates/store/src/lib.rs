@@ -78,6 +78,18 @@ pub fn is_postgres_url(url_or_path: &str) -> bool {
     lowered.starts_with("postgres://") || lowered.starts_with("postgresql://")
 }
 
+/// A database setting fit for messages: a SQLite path as it is, a PostgreSQL URL as
+/// `postgres://host:port/database`, without user or password.
+pub fn describe_database(url_or_path: &str) -> String {
+    if !is_postgres_url(url_or_path) {
+        return url_or_path.to_owned();
+    }
+    match url_or_path.trim().parse::<tokio_postgres::Config>() {
+        Ok(config) => format!("postgres://{}", postgres::describe(&config)),
+        Err(_) => "a PostgreSQL database (unparsable URL)".to_owned(),
+    }
+}
+
 /// Opens the store a configuration value names: a PostgreSQL URL connects a [`PgStore`],
 /// anything else is the path of a SQLite file, opened (or created) as a [`SqliteStore`].
 /// Migrations are applied either way.

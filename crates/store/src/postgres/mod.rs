@@ -174,7 +174,7 @@ impl PgParams {
 }
 
 /// `host:port/database` of a configuration (no user, no password).
-fn describe(config: &tokio_postgres::Config) -> String {
+pub(crate) fn describe(config: &tokio_postgres::Config) -> String {
     let hosts: Vec<String> = config
         .get_hosts()
         .iter()
