@@ -31,6 +31,11 @@ const MIGRATIONS: &[Migration] = &[
         sql: include_str!("../../migrations/0003_record_keys.sql"),
         then: Some(super::records::backfill_record_keys),
     },
+    Migration {
+        version: 4,
+        sql: include_str!("../../migrations/0004_integration_lifecycle.sql"),
+        then: None,
+    },
 ];
 
 /// The schema version this build creates and understands.

@@ -117,8 +117,8 @@ impl Fixture {
     /// The schema version this build writes on the fixture's backend.
     pub fn latest_schema_version(&self) -> i64 {
         match self.backend() {
-            Backend::Sqlite => 3,
-            Backend::Postgres => 1,
+            Backend::Sqlite => 4,
+            Backend::Postgres => 2,
         }
     }
 
@@ -272,6 +272,8 @@ pub async fn integration(store: &dyn Store, env: &EnvironmentId) -> Integration 
             remote_label: Some("ACME".into()),
             credentials: json!({"api_key": "very-secret-api-key", "mandator_id": 7}),
             settings: IntegrationSettings::default(),
+            end_user: None,
+            setup_status: atsbridge_store::SetupStatus::Completed,
         })
         .await
         .unwrap()

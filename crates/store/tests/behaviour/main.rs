@@ -16,6 +16,7 @@
 
 mod copy;
 mod fixture;
+mod lifecycle;
 mod plans;
 mod postgres_only;
 mod records;
