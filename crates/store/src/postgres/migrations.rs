@@ -18,6 +18,10 @@ const MIGRATIONS: &[(i64, &str)] = &[
         2,
         include_str!("../../migrations/postgres/0002_integration_lifecycle.sql"),
     ),
+    (
+        3,
+        include_str!("../../migrations/postgres/0003_webhooks.sql"),
+    ),
 ];
 
 /// Key of the advisory lock that serializes migrations across processes ("atsbmigr").

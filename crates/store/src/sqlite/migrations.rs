@@ -36,6 +36,11 @@ const MIGRATIONS: &[Migration] = &[
         sql: include_str!("../../migrations/0004_integration_lifecycle.sql"),
         then: None,
     },
+    Migration {
+        version: 5,
+        sql: include_str!("../../migrations/0005_webhooks.sql"),
+        then: None,
+    },
 ];
 
 /// The schema version this build creates and understands.

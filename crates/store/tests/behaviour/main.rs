@@ -23,3 +23,4 @@ mod records;
 mod runs;
 mod sqlite_only;
 mod tenancy;
+mod webhooks;

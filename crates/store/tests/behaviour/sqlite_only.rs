@@ -66,7 +66,7 @@ async fn the_lease_migration_upgrades_a_database_of_the_first_schema() {
     let version: i64 = raw
         .query_row("PRAGMA user_version", [], |row| row.get(0))
         .unwrap();
-    assert_eq!(version, 4);
+    assert_eq!(version, 5);
     let has_heartbeat: bool = raw
         .query_row(
             "SELECT EXISTS (SELECT 1 FROM pragma_table_info('sync_runs')
@@ -138,6 +138,10 @@ async fn opening_an_older_database_backfills_the_key_index() {
              ALTER TABLE integrations DROP COLUMN credentials_valid;
              ALTER TABLE integrations DROP COLUMN setup_status;
              ALTER TABLE integrations DROP COLUMN end_user;
+             DROP TABLE webhook_deliveries;
+             DROP TABLE webhook_events;
+             DROP TABLE webhook_endpoints;
+             ALTER TABLE api_keys DROP COLUMN last_used_at;
              PRAGMA user_version = 2;",
         )
         .unwrap();
