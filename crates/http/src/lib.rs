@@ -7,6 +7,7 @@
 //! rate limit, the per-attempt timeout, and reqwest. Secrets never reach `Debug` output,
 //! error messages, spans or recordings.
 
+pub mod address_guard;
 mod auth;
 mod client;
 mod connector_error;
