@@ -50,7 +50,7 @@ pub struct AddIntegrationArgs {
     pub label: Option<String>,
 }
 
-async fn open(flags: &ConfigFlags) -> anyhow::Result<(Settings, Arc<dyn Store>)> {
+pub(crate) async fn open(flags: &ConfigFlags) -> anyhow::Result<(Settings, Arc<dyn Store>)> {
     let settings = Settings::load(flags, None)?;
     let key = settings.require_secret_key()?;
     let store = runtime::open_store(&settings.database, key, &settings.store).await?;
@@ -58,7 +58,7 @@ async fn open(flags: &ConfigFlags) -> anyhow::Result<(Settings, Arc<dyn Store>)>
 }
 
 /// Finds an environment by id or name.
-async fn find_environment(
+pub(crate) async fn find_environment(
     store: &dyn Store,
     name_or_id: &str,
 ) -> anyhow::Result<Option<Environment>> {
@@ -97,6 +97,10 @@ pub async fn serve(flags: &ConfigFlags, listen: Option<SocketAddr>) -> anyhow::R
             listener,
             config,
             schedule_all: settings.scheduler,
+            webhooks: atsbridge_webhooks::WorkerConfig {
+                allow_private_addresses: settings.allow_private_webhook_urls,
+                ..atsbridge_webhooks::WorkerConfig::default()
+            },
         },
         CancellationToken::new(),
     )
@@ -351,20 +355,6 @@ pub async fn list_environments(flags: &ConfigFlags) -> anyhow::Result<()> {
         ]);
     }
     println!("{table}");
-    Ok(())
-}
-
-/// `atsbridge keys create`.
-pub async fn create_key(flags: &ConfigFlags, environment: &str, label: &str) -> anyhow::Result<()> {
-    let (_, store) = open(flags).await?;
-    let env = find_environment(store.as_ref(), environment)
-        .await?
-        .ok_or_else(|| {
-            anyhow!("no environment `{environment}` (see `atsbridge environments list`)")
-        })?;
-    let key = store.create_api_key(&env.id, label).await?;
-    println!("{}", key.secret);
-    eprintln!("this key is shown once; atsbridge stores only its hash");
     Ok(())
 }
 

@@ -20,6 +20,8 @@ pub const ENV_SECRET_KEY: &str = "ATSBRIDGE_SECRET_KEY";
 pub const ENV_MAX_CONNECTIONS: &str = "ATSBRIDGE_DATABASE_MAX_CONNECTIONS";
 /// Environment variable with the sync run lease in seconds.
 pub const ENV_RUN_LEASE: &str = "ATSBRIDGE_RUN_LEASE_SECONDS";
+/// Environment variable with the public base URL of this server (links in webhooks).
+pub const ENV_PUBLIC_URL: &str = "ATSBRIDGE_PUBLIC_URL";
 
 /// The file format (every key optional).
 #[derive(Debug, Default, Deserialize)]
@@ -33,6 +35,8 @@ struct FileConfig {
     scheduler: Option<bool>,
     max_database_connections: Option<usize>,
     run_lease_seconds: Option<u64>,
+    public_url: Option<String>,
+    allow_private_webhook_urls: Option<bool>,
 }
 
 /// Fully resolved settings.
@@ -49,7 +53,9 @@ pub struct Settings {
     pub allow_private_data_urls: bool,
     /// Whether `serve` runs the background sync scheduler.
     pub scheduler: bool,
-    /// Limits of the store connection.
+    /// Whether webhook deliveries may reach loopback/private addresses.
+    pub allow_private_webhook_urls: bool,
+    /// Limits of the store connection, and the base of links in webhook payloads.
     pub store: StoreOptions,
 }
 
@@ -68,6 +74,10 @@ impl std::fmt::Debug for Settings {
             .field("body_limit_bytes", &self.body_limit_bytes)
             .field("allow_private_data_urls", &self.allow_private_data_urls)
             .field("scheduler", &self.scheduler)
+            .field(
+                "allow_private_webhook_urls",
+                &self.allow_private_webhook_urls,
+            )
             .field("store", &self.store)
             .finish()
     }
@@ -125,6 +135,11 @@ impl Settings {
             })?),
             None => None,
         };
+        let mut store = store_settings(file.max_database_connections, file.run_lease_seconds)?;
+        store.links.public_url = Some(public_url(
+            env_var(ENV_PUBLIC_URL).or(file.public_url),
+            listen,
+        )?);
         Ok(Self {
             database,
             listen,
@@ -132,7 +147,8 @@ impl Settings {
             body_limit_bytes: file.body_limit_bytes.unwrap_or(25 * 1024 * 1024),
             allow_private_data_urls: file.allow_private_data_urls.unwrap_or(false),
             scheduler: file.scheduler.unwrap_or(true),
-            store: store_settings(file.max_database_connections, file.run_lease_seconds)?,
+            allow_private_webhook_urls: file.allow_private_webhook_urls.unwrap_or(false),
+            store,
         })
     }
 
@@ -146,6 +162,17 @@ impl Settings {
             ),
         }
     }
+}
+
+/// The public base URL (`public_url` / $ATSBRIDGE_PUBLIC_URL), else `http://<listen>`.
+fn public_url(configured: Option<String>, listen: SocketAddr) -> anyhow::Result<url::Url> {
+    let raw = configured.unwrap_or_else(|| format!("http://{listen}"));
+    let url = url::Url::parse(raw.trim())
+        .with_context(|| format!("public_url / {ENV_PUBLIC_URL} `{raw}` is not a URL"))?;
+    if !matches!(url.scheme(), "http" | "https") {
+        bail!("public_url / {ENV_PUBLIC_URL} must be an http(s) URL, not `{raw}`");
+    }
+    Ok(url)
 }
 
 /// Store limits from the environment, else the file, else the defaults; zero is refused.
@@ -176,6 +203,7 @@ fn store_settings(
     Ok(StoreOptions {
         max_connections,
         run_lease: std::time::Duration::from_secs(lease_seconds),
+        ..defaults
     })
 }
 
@@ -237,6 +265,7 @@ mod tests {
             body_limit_bytes: 1,
             allow_private_data_urls: false,
             scheduler: false,
+            allow_private_webhook_urls: false,
             store: StoreOptions::default(),
         };
         let debug = format!("{settings:?}");
@@ -253,6 +282,7 @@ mod tests {
             body_limit_bytes: 1,
             allow_private_data_urls: false,
             scheduler: false,
+            allow_private_webhook_urls: false,
             store: StoreOptions::default(),
         };
         let key = settings.secret_key.as_ref().unwrap().to_base64();

@@ -194,6 +194,11 @@ pub async fn run(args: DemoArgs) -> anyhow::Result<()> {
             listener,
             config,
             schedule_all: false,
+            // The demo is local by nature: receivers on this machine are fine.
+            webhooks: atsbridge_webhooks::WorkerConfig {
+                allow_private_addresses: true,
+                ..atsbridge_webhooks::WorkerConfig::default()
+            },
         },
         CancellationToken::new(),
     )
