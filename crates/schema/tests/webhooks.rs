@@ -115,7 +115,11 @@ fn every_event_type_validates_against_the_spec() {
         let json = serde_json::to_value(&payload).unwrap();
         assert_eq!(json["type"], payload.event_type());
         let problems = errors(&json);
-        assert!(problems.is_empty(), "{}: {problems:#?}", payload.event_type());
+        assert!(
+            problems.is_empty(),
+            "{}: {problems:#?}",
+            payload.event_type()
+        );
         let back: WebhookPayload = serde_json::from_value(json).unwrap();
         assert_eq!(back, payload);
     }

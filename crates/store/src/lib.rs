@@ -22,9 +22,9 @@ mod postgres;
 mod rows;
 mod sql;
 mod sqlite;
-pub mod webhooks;
 #[cfg(feature = "testing")]
 pub mod testing;
+pub mod webhooks;
 
 use atsbridge_schema::{KomboId, Model, Timestamp};
 
@@ -45,12 +45,12 @@ pub use model::{
     RecordQuery, RecordWrite, RelationQuery, RunId, RunOutcome, RunStatus, SetupStatus,
     StoredRecord, SyncMode, SyncRun, TrackedApplication, TrackedRestriction, WebhookEndpointId,
 };
+pub use postgres::{DEFAULT_MAX_CONNECTIONS, PgOptions, PgStore};
+pub use sqlite::{DEFAULT_MAX_READERS, SqliteOptions, SqliteStore};
 pub use webhooks::{
     AttemptOutcome, ClaimedDelivery, DeliveryAttempt, DeliveryQuery, DeliveryStatus, EventLinks,
     NewWebhookEndpoint, WebhookDelivery, WebhookEndpoint,
 };
-pub use postgres::{DEFAULT_MAX_CONNECTIONS, PgOptions, PgStore};
-pub use sqlite::{DEFAULT_MAX_READERS, SqliteOptions, SqliteStore};
 
 /// How long a queued or running run stays claimed without a heartbeat, by default
 /// (see [`Store::run_lease`]).

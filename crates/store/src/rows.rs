@@ -311,9 +311,8 @@ pub(crate) const LAST_USED_PRECISION: std::time::Duration = std::time::Duration:
 
 /// The `last_used_at` at or before which a key's last use is written again.
 pub(crate) fn last_used_cutoff(now: Timestamp) -> i64 {
-    ts_to_sql(now).saturating_sub(
-        i64::try_from(LAST_USED_PRECISION.as_micros()).unwrap_or(i64::MAX),
-    )
+    ts_to_sql(now)
+        .saturating_sub(i64::try_from(LAST_USED_PRECISION.as_micros()).unwrap_or(i64::MAX))
 }
 
 /// The key a bearer secret belongs to (see `Store::authenticate_api_key`).

@@ -451,7 +451,10 @@ pub fn integration_deleted(integration: &Integration, deleted_at: Timestamp) -> 
 }
 
 /// `integration-state-changed` with the integration's current status and setup status.
-pub fn integration_state_changed(integration: &Integration, updated_at: Timestamp) -> WebhookPayload {
+pub fn integration_state_changed(
+    integration: &Integration,
+    updated_at: Timestamp,
+) -> WebhookPayload {
     let state = match integration.status() {
         IntegrationStatus::Active => IntegrationState::Active,
         IntegrationStatus::Invalid => IntegrationState::Invalid,

@@ -215,8 +215,7 @@ impl DeliveryWorker {
                 }
             }
             Err(failure) => {
-                let final_attempt =
-                    failure.permanent || attempt_number >= self.config.max_attempts;
+                let final_attempt = failure.permanent || attempt_number >= self.config.max_attempts;
                 tracing::warn!(error = %failure.error, final_attempt, "webhook attempt failed");
                 if final_attempt {
                     AttemptOutcome::Failed {

@@ -9,8 +9,8 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use atsbridge_store::{
-    DeliveryQuery, DeliveryStatus, EndUser, EnvironmentId, SetupStatus, Integration, IntegrationSettings,
-    NewIntegration, SecretKey, SqliteStore, Store,
+    DeliveryQuery, DeliveryStatus, EndUser, EnvironmentId, Integration, IntegrationSettings,
+    NewIntegration, SecretKey, SetupStatus, SqliteStore, Store,
 };
 use atsbridge_webhooks::signing::{self, WEBHOOK_ID, WEBHOOK_SIGNATURE, WEBHOOK_TIMESTAMP};
 use atsbridge_webhooks::{Backoff, DeliveryWorker, WorkerConfig};
@@ -65,7 +65,7 @@ async fn receive(State(receiver): State<Receiver>, headers: HeaderMap, body: Byt
         300,
     );
     let payload: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
-    if verified.is_err() || payload["id"] != Value::from(id.clone()) {
+    if verified.is_err() || payload["id"] != id.as_str() {
         seen.rejected += 1;
         return StatusCode::UNAUTHORIZED;
     }
@@ -167,22 +167,23 @@ async fn signed_payloads_reach_the_receiver_once() {
     let worker = DeliveryWorker::new(store.clone(), config("w1", true)).unwrap();
     drain(std::slice::from_ref(&worker), store.as_ref()).await;
 
-    let seen = receiver.seen.lock().unwrap();
-    assert_eq!((seen.requests, seen.rejected), (1, 0));
-    let (id, payloads) = seen.payloads.iter().next().unwrap();
-    assert!(id.starts_with("msg_"));
-    assert_eq!(payloads.len(), 1);
-    assert_eq!(payloads[0]["type"], "integration-created");
-    assert_eq!(payloads[0]["data"]["id"], Value::from(i.id.to_string()));
-    assert_eq!(
-        payloads[0]["data"]["end_user"],
-        serde_json::json!({
-            "organization_name": "Acme GmbH",
-            "creator_email": "hr@acme.example",
-            "origin_id": null
-        })
-    );
-    drop(seen);
+    {
+        let seen = receiver.seen.lock().unwrap();
+        assert_eq!((seen.requests, seen.rejected), (1, 0));
+        let (id, payloads) = seen.payloads.iter().next().unwrap();
+        assert!(id.starts_with("msg_"));
+        assert_eq!(payloads.len(), 1);
+        assert_eq!(payloads[0]["type"], "integration-created");
+        assert_eq!(payloads[0]["data"]["id"], Value::from(i.id.to_string()));
+        assert_eq!(
+            payloads[0]["data"]["end_user"],
+            serde_json::json!({
+                "organization_name": "Acme GmbH",
+                "creator_email": "hr@acme.example",
+                "origin_id": null
+            })
+        );
+    }
     let log = deliveries(store.as_ref()).await;
     assert_eq!(log[0].status, DeliveryStatus::Delivered);
     assert_eq!((log[0].attempts, log[0].last_http_status), (1, Some(204)));
@@ -202,10 +203,11 @@ async fn a_receiver_answering_500_gets_retries_until_it_accepts() {
     let worker = DeliveryWorker::new(store.clone(), config("w1", true)).unwrap();
     drain(std::slice::from_ref(&worker), store.as_ref()).await;
 
-    let seen = receiver.seen.lock().unwrap();
-    assert_eq!(seen.requests, 3, "two 500s, then the accepted attempt");
-    assert_eq!(seen.payloads.values().map(Vec::len).sum::<usize>(), 1);
-    drop(seen);
+    {
+        let seen = receiver.seen.lock().unwrap();
+        assert_eq!(seen.requests, 3, "two 500s, then the accepted attempt");
+        assert_eq!(seen.payloads.values().map(Vec::len).sum::<usize>(), 1);
+    }
     let log = deliveries(store.as_ref()).await;
     assert_eq!(log[0].status, DeliveryStatus::Delivered);
     assert_eq!(log[0].attempts, 3);
@@ -267,7 +269,11 @@ async fn two_workers_on_one_postgres_database_deliver_each_event_once() {
         .unwrap();
     let key = SecretKey::generate();
     let connect = || {
-        atsbridge_store::PgStore::connect(&db.url, key.clone(), atsbridge_store::PgOptions::default())
+        atsbridge_store::PgStore::connect(
+            &db.url,
+            key.clone(),
+            atsbridge_store::PgOptions::default(),
+        )
     };
     let first: Arc<dyn Store> = Arc::new(connect().await.unwrap());
     let second: Arc<dyn Store> = Arc::new(connect().await.unwrap());
@@ -290,15 +296,19 @@ async fn two_workers_on_one_postgres_database_deliver_each_event_once() {
     ];
     drain(&workers, first.as_ref()).await;
 
-    let seen = receiver.seen.lock().unwrap();
-    assert_eq!(seen.rejected, 0);
-    assert_eq!(seen.payloads.len(), 31, "every event arrived");
-    assert!(
-        seen.payloads.values().all(|p| p.len() == 1),
-        "no event arrived twice"
-    );
-    assert_eq!(seen.requests, 31);
-    drop(seen);
+    {
+        let seen = receiver.seen.lock().unwrap();
+        assert_eq!(seen.rejected, 0);
+        assert_eq!(seen.payloads.len(), 31, "every event arrived");
+        assert!(
+            seen.payloads.values().all(|p| p.len() == 1),
+            "no event arrived twice"
+        );
+        assert_eq!(seen.requests, 31);
+    }
     let log = deliveries(first.as_ref()).await;
-    assert!(log.iter().all(|d| d.status == DeliveryStatus::Delivered && d.attempts == 1));
+    assert!(
+        log.iter()
+            .all(|d| d.status == DeliveryStatus::Delivered && d.attempts == 1)
+    );
 }

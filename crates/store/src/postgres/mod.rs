@@ -491,8 +491,7 @@ impl Store for PgStore {
         environment_id: &EnvironmentId,
         integration_id: &IntegrationId,
     ) -> StoreResult<bool> {
-        tenancy::remove_integration(&mut self.client().await?, environment_id, integration_id)
-            .await
+        tenancy::remove_integration(&mut self.client().await?, environment_id, integration_id).await
     }
 
     async fn update_settings(

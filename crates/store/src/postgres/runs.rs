@@ -7,7 +7,6 @@ use deadpool_postgres::{GenericClient, Object};
 
 use super::PgParams;
 use super::webhooks::{enqueue_event, integration_for_event, run_integration_and_start};
-use crate::webhooks::{EventLinks, integration_state_changed, run_finished_events};
 use crate::error::StoreError;
 use crate::explain::StatementLog;
 use crate::model::{
@@ -18,6 +17,7 @@ use crate::rows::{
     run_in_progress_error, state_from_text, state_text, ts_to_sql,
 };
 use crate::sql::Param;
+use crate::webhooks::{EventLinks, integration_state_changed, run_finished_events};
 
 async fn require_integration(
     client: &impl GenericClient,
@@ -249,7 +249,13 @@ pub(crate) async fn finish_run(
         events.push(integration_state_changed(&integration, outcome.finished_at));
     }
     for event in events {
-        enqueue_event(&tx, &integration.environment_id, &event, outcome.finished_at).await?;
+        enqueue_event(
+            &tx,
+            &integration.environment_id,
+            &event,
+            outcome.finished_at,
+        )
+        .await?;
     }
     tx.commit().await?;
     Ok(())

@@ -14,7 +14,7 @@ use crate::rows::{INTEGRATION_COLUMNS, ts_from_sql, ts_to_sql};
 use crate::webhooks::{
     ClaimedDelivery, DELIVERY_COLUMNS, DeliveryAttempt, DeliveryQuery, DeliveryStatus,
     NewWebhookEndpoint, OutcomeColumns, WebhookDelivery, WebhookEndpoint, delivery_from_raw,
-    new_endpoint_id, open_secret, new_signing_secret, payload_text, validate_endpoint_url,
+    new_endpoint_id, new_signing_secret, open_secret, payload_text, validate_endpoint_url,
 };
 
 /// Writes an event into the outbox with a pending delivery per endpoint of its environment.

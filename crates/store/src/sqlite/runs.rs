@@ -254,8 +254,8 @@ pub(crate) fn finish_run(
     }
     let setup_completed = outcome.status == RunStatus::Succeeded
         && tx.prepare_cached(COMPLETE_SETUP_SQL)?.execute([run_id.0])? > 0;
-    let (integration_id, started_at) = run_integration_and_start(&tx, run_id.0)?
-        .ok_or(StoreError::RunNotFound(run_id.0))?;
+    let (integration_id, started_at) =
+        run_integration_and_start(&tx, run_id.0)?.ok_or(StoreError::RunNotFound(run_id.0))?;
     let integration_id = IntegrationId::new(integration_id);
     let integration = get_integration(&tx, &StatementLog::default(), None, &integration_id)?
         .ok_or_else(|| StoreError::IntegrationNotFound(integration_id.to_string()))?;
@@ -265,7 +265,12 @@ pub(crate) fn finish_run(
         events.push(integration_state_changed(&integration, outcome.finished_at));
     }
     for event in events {
-        enqueue_event(&tx, &integration.environment_id, &event, outcome.finished_at)?;
+        enqueue_event(
+            &tx,
+            &integration.environment_id,
+            &event,
+            outcome.finished_at,
+        )?;
     }
     tx.commit()?;
     Ok(())

@@ -15,8 +15,8 @@ use crate::model::{
 };
 use crate::rows::{
     API_KEY_PREFIX, AuthenticatedKey, INTEGRATION_COLUMNS, RawIntegration, end_user_to_json,
-    environment_from_raw, last_used_cutoff, opt_ts_from_sql,
-    integration_from_raw, settings_to_json, validate_tool,
+    environment_from_raw, integration_from_raw, last_used_cutoff, opt_ts_from_sql,
+    settings_to_json, validate_tool,
 };
 use crate::sql::Param;
 use crate::webhooks;

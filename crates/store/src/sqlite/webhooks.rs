@@ -13,7 +13,8 @@ use crate::model::{EnvironmentId, WebhookEndpointId};
 use crate::webhooks::{
     ClaimedDelivery, DELIVERY_COLUMNS, DeliveryAttempt, DeliveryQuery, DeliveryStatus,
     NewWebhookEndpoint, OutcomeColumns, RawDelivery, WebhookDelivery, WebhookEndpoint,
-    delivery_from_raw, new_endpoint_id, open_secret, new_signing_secret, payload_text, validate_endpoint_url,
+    delivery_from_raw, new_endpoint_id, new_signing_secret, open_secret, payload_text,
+    validate_endpoint_url,
 };
 
 /// Writes an event into the outbox with a pending delivery per endpoint of its environment.
@@ -123,7 +124,10 @@ pub(crate) fn list_endpoints(
             "SELECT id, environment_id, url, created_at FROM webhook_endpoints
              WHERE ?1 IS NULL OR environment_id = ?1 ORDER BY created_at, id",
         )?
-        .query_map([environment_id.map(EnvironmentId::as_str)], endpoint_from_row)?
+        .query_map(
+            [environment_id.map(EnvironmentId::as_str)],
+            endpoint_from_row,
+        )?
         .collect::<rusqlite::Result<Vec<_>>>()?;
     raws.into_iter()
         .map(|(id, env, url, created_at)| {

@@ -3,8 +3,8 @@
 
 use atsbridge_schema::Model;
 use atsbridge_store::{
-    DeliveryQuery, ExportTable, RecordKey, RelationQuery, RunOutcome, RunStatus, SqliteStore, Store, StoreError,
-    SyncMode, TrackedApplication,
+    DeliveryQuery, ExportTable, RecordKey, RelationQuery, RunOutcome, RunStatus, SqliteStore,
+    Store, StoreError, SyncMode, TrackedApplication,
 };
 use serde_json::json;
 

@@ -86,7 +86,10 @@ async fn endpoints_keep_their_secret_sealed_and_stay_in_their_environment(f: &Fi
     );
     for bad in ["ftp://hooks.example.com/x", "hooks.example.com", ""] {
         let err = f.store.add_webhook_endpoint(&a.id, bad).await.unwrap_err();
-        assert!(matches!(err, StoreError::InvalidArgument(_)), "{bad}: {err}");
+        assert!(
+            matches!(err, StoreError::InvalidArgument(_)),
+            "{bad}: {err}"
+        );
     }
     assert!(
         f.store
@@ -94,7 +97,13 @@ async fn endpoints_keep_their_secret_sealed_and_stay_in_their_environment(f: &Fi
             .await
             .unwrap()
     );
-    assert!(f.store.list_webhook_endpoints(None).await.unwrap().is_empty());
+    assert!(
+        f.store
+            .list_webhook_endpoints(None)
+            .await
+            .unwrap()
+            .is_empty()
+    );
 }
 
 async fn integration_changes_write_their_events_for_every_endpoint(f: &Fixture) {
@@ -129,7 +138,10 @@ async fn integration_changes_write_their_events_for_every_endpoint(f: &Fixture) 
     let created = payloads(f, "w", FUTURE).await;
     assert_eq!(created.len(), 2);
     assert_eq!(created[0]["type"], "integration-created");
-    assert_eq!(created[0]["id"], Value::from(deliveries[0].event_id.clone()));
+    assert_eq!(
+        created[0]["id"],
+        Value::from(deliveries[0].event_id.clone())
+    );
     assert_eq!(created[0]["data"]["id"], Value::from(i.id.to_string()));
     assert_eq!(created[0]["data"]["tool"], "erecruiter");
     assert_eq!(created[0]["data"]["category"], "ATS");
@@ -193,13 +205,20 @@ async fn finished_runs_announce_themselves_and_only_real_changes(f: &Fixture) {
         .unwrap();
 
     // A run that only re-read records: sync-finished, no data-changed.
-    let quiet = f.store.start_run(&i.id, SyncMode::Full, at(0)).await.unwrap();
+    let quiet = f
+        .store
+        .start_run(&i.id, SyncMode::Full, at(0))
+        .await
+        .unwrap();
     let unchanged = ModelCounts {
         unchanged: 40,
         ..ModelCounts::default()
     };
     f.store
-        .finish_run(quiet, outcome(RunStatus::Succeeded, 95, &[("job", unchanged)]))
+        .finish_run(
+            quiet,
+            outcome(RunStatus::Succeeded, 95, &[("job", unchanged)]),
+        )
         .await
         .unwrap();
     let first = payloads(f, "w", 100).await;
@@ -248,7 +267,10 @@ async fn finished_runs_announce_themselves_and_only_real_changes(f: &Fixture) {
     let second = payloads(f, "w", 300).await;
     let types: BTreeSet<&str> = second.iter().map(|p| p["type"].as_str().unwrap()).collect();
     assert_eq!(types, BTreeSet::from(["sync-finished", "data-changed"]));
-    let finished = second.iter().find(|p| p["type"] == "sync-finished").unwrap();
+    let finished = second
+        .iter()
+        .find(|p| p["type"] == "sync-finished")
+        .unwrap();
     assert_eq!(finished["data"]["sync_state"], "FAILED");
     let data_changed = second.iter().find(|p| p["type"] == "data-changed").unwrap();
     assert_eq!(
@@ -464,7 +486,8 @@ async fn api_keys_record_their_last_use_and_rotate_atomically(f: &Fixture) {
         first_use
     );
     // Once the recorded use is older than a minute, it moves.
-    f.raw_execute("UPDATE api_keys SET last_used_at = 1000").await;
+    f.raw_execute("UPDATE api_keys SET last_used_at = 1000")
+        .await;
     f.store.authenticate_api_key(&key.secret).await.unwrap();
     let later = f.store.list_api_keys(&env.id).await.unwrap()[0].last_used_at;
     assert!(later >= first_use, "{later:?} after {first_use:?}");
@@ -486,7 +509,10 @@ async fn api_keys_record_their_last_use_and_rotate_atomically(f: &Fixture) {
         .unwrap();
     assert_ne!(rotated.secret, key.secret);
     assert_eq!(
-        other_process.authenticate_api_key(&key.secret).await.unwrap(),
+        other_process
+            .authenticate_api_key(&key.secret)
+            .await
+            .unwrap(),
         None
     );
     assert_eq!(
@@ -498,7 +524,10 @@ async fn api_keys_record_their_last_use_and_rotate_atomically(f: &Fixture) {
     );
     let keys = f.store.list_api_keys(&env.id).await.unwrap();
     assert_eq!(keys.len(), 1);
-    assert_eq!((keys[0].id.clone(), keys[0].label.as_str()), (rotated.id.clone(), "backend"));
+    assert_eq!(
+        (keys[0].id.clone(), keys[0].label.as_str()),
+        (rotated.id.clone(), "backend")
+    );
     assert!(
         f.store
             .rotate_api_key(&env.id, &key.id)
