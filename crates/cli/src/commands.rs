@@ -88,6 +88,7 @@ pub async fn serve(flags: &ConfigFlags, listen: Option<SocketAddr>) -> anyhow::R
     let config = ServerConfig {
         body_limit: settings.body_limit_bytes,
         allow_private_data_urls: settings.allow_private_data_urls,
+        public_url: settings.public_url.clone(),
         ..ServerConfig::default()
     };
     runtime::serve_api(

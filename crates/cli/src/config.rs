@@ -18,6 +18,8 @@ pub const ENV_LISTEN: &str = "ATSBRIDGE_LISTEN";
 pub const ENV_SECRET_KEY: &str = "ATSBRIDGE_SECRET_KEY";
 /// Environment variable with the largest number of database connections a process opens.
 pub const ENV_MAX_CONNECTIONS: &str = "ATSBRIDGE_DATABASE_MAX_CONNECTIONS";
+/// Environment variable with the address the server is reached under from outside.
+pub const ENV_PUBLIC_URL: &str = "ATSBRIDGE_PUBLIC_URL";
 /// Environment variable with the sync run lease in seconds.
 pub const ENV_RUN_LEASE: &str = "ATSBRIDGE_RUN_LEASE_SECONDS";
 
@@ -33,6 +35,7 @@ struct FileConfig {
     scheduler: Option<bool>,
     max_database_connections: Option<usize>,
     run_lease_seconds: Option<u64>,
+    public_url: Option<String>,
 }
 
 /// Fully resolved settings.
@@ -51,6 +54,8 @@ pub struct Settings {
     pub scheduler: bool,
     /// Limits of the store connection.
     pub store: StoreOptions,
+    /// The address connect links and asset URLs start with (default: `http://{listen}`).
+    pub public_url: String,
 }
 
 impl std::fmt::Debug for Settings {
@@ -69,6 +74,7 @@ impl std::fmt::Debug for Settings {
             .field("allow_private_data_urls", &self.allow_private_data_urls)
             .field("scheduler", &self.scheduler)
             .field("store", &self.store)
+            .field("public_url", &self.public_url)
             .finish()
     }
 }
@@ -125,7 +131,12 @@ impl Settings {
             })?),
             None => None,
         };
+        let public_url = match env_var(ENV_PUBLIC_URL).or(file.public_url) {
+            Some(raw) => parse_public_url(&raw)?,
+            None => format!("http://{listen}"),
+        };
         Ok(Self {
+            public_url,
             database,
             listen,
             secret_key,
@@ -260,4 +271,22 @@ mod tests {
         assert!(!debug.contains(&key));
         assert!(debug.contains("[REDACTED]"));
     }
+}
+
+/// Checks a public URL: `http` or `https`, with a host, without query or fragment. Returned
+/// without a trailing slash.
+pub fn parse_public_url(raw: &str) -> anyhow::Result<String> {
+    let url = url::Url::parse(raw.trim())
+        .with_context(|| format!("{ENV_PUBLIC_URL} / public_url `{raw}` is not a URL"))?;
+    if !matches!(url.scheme(), "http" | "https")
+        || url.host_str().is_none()
+        || url.query().is_some()
+        || url.fragment().is_some()
+    {
+        bail!(
+            "{ENV_PUBLIC_URL} / public_url must be an http(s) address without query or \
+             fragment, e.g. https://atsbridge.example.com"
+        );
+    }
+    Ok(url.as_str().trim_end_matches('/').to_owned())
 }
