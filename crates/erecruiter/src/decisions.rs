@@ -139,9 +139,10 @@
 //!     its custom fields.
 //!
 //! 25. **Integration fields.** Kombo lists in `integration_fields` only the provider fields a
-//!     customer enabled one by one; atsbridge has no such switch, so every job, candidate and
-//!     application lists a fixed set of provider fields that the unified schema has no place
-//!     for:
+//!     customer enabled one by one. The connector reports a fixed set of provider fields that
+//!     the unified schema has no place for; the sync engine records each distinct one for the
+//!     integration with passthrough switched on, and the server leaves out those a customer
+//!     switched off (`PATCH /integrations/{id}/integration-fields/{field_id}`). The set:
 //!     - `CUSTOM`: each custom field of the job or applicant, `key` = internal `Name`,
 //!       `label` = public `Title`, value typed as in `custom_fields` (see 22). The same data
 //!       is also in `custom_fields`; the integration field adds the label and the kind.
@@ -154,11 +155,13 @@
 //!       `Referrer`, `ReferrerAdditionalInfo`, `Rating`. Dates use the wire timestamp format and
 //!       enums their member names; everything else is the provider's value.
 //!
-//!     The record's `IntegrationField.id` is the field's identifier within the record: the
+//!     The record's `IntegrationField.id` is the field's identifier within its model: the
 //!     member name for `DEFAULT` fields and `CustomFields/{Name}` for `CUSTOM` ones (tenants
 //!     name custom fields freely, so a custom field called `Tags` must not collide with the
-//!     job's `Tags` member). The served `id` is a Kombo id minted from the model, the record's
-//!     remote id and that identifier (`IdMinter::mint_integration_field`).
+//!     job's `Tags` member). The served `id` is a Kombo id derived from the model and that
+//!     identifier only (`IdMinter::mint_integration_field`), never from the record: a field
+//!     has one id in every job (or candidate, or application) that carries it, and it is the
+//!     id the integration-fields endpoints list and switch.
 //!
 //! 26. **Application custom fields.** eRecruiter's custom fields target applicants, jobs and
 //!     companies (and combinations of them), never a single application, and no endpoint reads
