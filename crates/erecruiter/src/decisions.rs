@@ -170,9 +170,13 @@
 //!     `integration_fields`, so `custom_fields` stays `{}` and the coverage declares it
 //!     *always empty* with that reason (`FieldCoverage::always_empty_reason`). It stays
 //!     declared because Kombo's page lists it; the conformance kit fails if a fixture ever
-//!     fills it, so the marker cannot go stale. If atsbridge gains per-integration custom
-//!     field mappings (a customer key pointing at an integration field), this is where they
-//!     would land.
+//!     fills it, so the marker cannot go stale. The marker describes what the connector
+//!     delivers. A customer can still give applications `custom_fields` keys of their own:
+//!     a custom field of `ats_applications` mapped to one of the application's integration
+//!     fields (say `Referrer`) is filled by the server from that field when it serves the
+//!     application. Such a mapped key replaces a connector key of the same name on every
+//!     model (the customer configured it for this integration), and is `null` in records
+//!     that do not carry the field.
 //!
 //! 27. **Screening-question preconditions.** eRecruiter questionnaires show every item
 //!     unconditionally, so `precondition_question_id` and `precondition_options` are always
