@@ -50,7 +50,8 @@ pub struct AddIntegrationArgs {
     pub label: Option<String>,
 }
 
-async fn open(flags: &ConfigFlags) -> anyhow::Result<(Settings, Arc<dyn Store>)> {
+/// Loads the settings and opens the configured store.
+pub(crate) async fn open(flags: &ConfigFlags) -> anyhow::Result<(Settings, Arc<dyn Store>)> {
     let settings = Settings::load(flags, None)?;
     let key = settings.require_secret_key()?;
     let store = runtime::open_store(&settings.database, key, &settings.store).await?;
@@ -68,7 +69,8 @@ async fn find_environment(
         .find(|env| env.id.as_str() == name_or_id || env.name == name_or_id))
 }
 
-async fn find_integration(store: &dyn Store, id: &str) -> anyhow::Result<Integration> {
+/// Finds an integration by id, with an error that says where to look.
+pub(crate) async fn find_integration(store: &dyn Store, id: &str) -> anyhow::Result<Integration> {
     store
         .find_integration(&IntegrationId::new(id))
         .await?
