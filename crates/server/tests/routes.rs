@@ -1274,3 +1274,51 @@ async fn integration_fields_share_one_id_can_be_switched_off_and_feed_custom_fie
     // The mapping wins over the connector's key of the same name; other keys stay.
     assert_eq!(candidates[0]["custom_fields"]["Shirt"], "L0");
 }
+
+#[tokio::test]
+async fn fields_of_records_a_write_action_returns_are_recorded() {
+    use atsbridge_schema::assemble::IdMinter;
+    use atsbridge_schema::enums::IntegrationFieldType::Custom;
+
+    let app = TestApp::start(Options::default()).await;
+    app.sync().await;
+    assert!(
+        app.store
+            .list_integration_fields(&app.integration.id, None, 10)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    {
+        let mut ats = app.ats.lock().unwrap();
+        let mut job = ats.jobs[1].clone();
+        job.integration_fields = vec![provider_field(
+            "CustomFields/Budget",
+            "Budget",
+            Custom,
+            json!(100),
+        )];
+        ats.related_on_create = vec![job.into()];
+    }
+    let (status, body) = app
+        .post(
+            "/v1/ats/jobs/remote:job-2/applications",
+            json!({"candidate": {"first_name": "A", "last_name": "B", "email_address": "ab@example.com"}}),
+        )
+        .await;
+    assert_eq!(status, 200, "{body}");
+    let listed = app
+        .store
+        .list_integration_fields(&app.integration.id, None, 10)
+        .await
+        .unwrap();
+    assert_eq!(listed.len(), 1, "{listed:?}");
+    assert_eq!(listed[0].model, "ats_jobs");
+    assert_eq!(listed[0].key, "Budget");
+    assert_eq!(
+        listed[0].id,
+        IdMinter::new(app.integration.id.as_str())
+            .mint_integration_field(Model::Job, "CustomFields/Budget")
+            .as_str()
+    );
+}
