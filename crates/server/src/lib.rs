@@ -15,6 +15,7 @@ pub mod cursor;
 pub mod data_url;
 pub mod error;
 pub mod extract;
+mod field_rules;
 mod nested;
 pub mod openapi;
 pub mod query;
