@@ -50,6 +50,7 @@ pub struct AddIntegrationArgs {
     pub label: Option<String>,
 }
 
+/// Loads the settings and opens the configured store.
 pub(crate) async fn open(flags: &ConfigFlags) -> anyhow::Result<(Settings, Arc<dyn Store>)> {
     let settings = Settings::load(flags, None)?;
     let key = settings.require_secret_key()?;
@@ -68,7 +69,8 @@ pub(crate) async fn find_environment(
         .find(|env| env.id.as_str() == name_or_id || env.name == name_or_id))
 }
 
-async fn find_integration(store: &dyn Store, id: &str) -> anyhow::Result<Integration> {
+/// Finds an integration by id, with an error that says where to look.
+pub(crate) async fn find_integration(store: &dyn Store, id: &str) -> anyhow::Result<Integration> {
     store
         .find_integration(&IntegrationId::new(id))
         .await?
@@ -88,6 +90,7 @@ pub async fn serve(flags: &ConfigFlags, listen: Option<SocketAddr>) -> anyhow::R
     let config = ServerConfig {
         body_limit: settings.body_limit_bytes,
         allow_private_data_urls: settings.allow_private_data_urls,
+        public_url: settings.public_url.clone(),
         ..ServerConfig::default()
     };
     runtime::serve_api(

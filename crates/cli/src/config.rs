@@ -18,10 +18,10 @@ pub const ENV_LISTEN: &str = "ATSBRIDGE_LISTEN";
 pub const ENV_SECRET_KEY: &str = "ATSBRIDGE_SECRET_KEY";
 /// Environment variable with the largest number of database connections a process opens.
 pub const ENV_MAX_CONNECTIONS: &str = "ATSBRIDGE_DATABASE_MAX_CONNECTIONS";
+/// Environment variable with the address the server is reached under from outside.
+pub const ENV_PUBLIC_URL: &str = "ATSBRIDGE_PUBLIC_URL";
 /// Environment variable with the sync run lease in seconds.
 pub const ENV_RUN_LEASE: &str = "ATSBRIDGE_RUN_LEASE_SECONDS";
-/// Environment variable with the public base URL of this server (links in webhooks).
-pub const ENV_PUBLIC_URL: &str = "ATSBRIDGE_PUBLIC_URL";
 
 /// The file format (every key optional).
 #[derive(Debug, Default, Deserialize)]
@@ -57,6 +57,8 @@ pub struct Settings {
     pub allow_private_webhook_urls: bool,
     /// Limits of the store connection, and the base of links in webhook payloads.
     pub store: StoreOptions,
+    /// The address connect links and asset URLs start with (default: `http://{listen}`).
+    pub public_url: String,
 }
 
 impl std::fmt::Debug for Settings {
@@ -79,6 +81,7 @@ impl std::fmt::Debug for Settings {
                 &self.allow_private_webhook_urls,
             )
             .field("store", &self.store)
+            .field("public_url", &self.public_url)
             .finish()
     }
 }
@@ -135,12 +138,18 @@ impl Settings {
             })?),
             None => None,
         };
+        let public_url = match env_var(ENV_PUBLIC_URL).or(file.public_url) {
+            Some(raw) => parse_public_url(&raw)?,
+            None => format!("http://{listen}"),
+        };
         let mut store = store_settings(file.max_database_connections, file.run_lease_seconds)?;
-        store.links.public_url = Some(public_url(
-            env_var(ENV_PUBLIC_URL).or(file.public_url),
-            listen,
-        )?);
+        // Links in webhook payloads point at the same public address.
+        store.links.public_url = Some(
+            url::Url::parse(&public_url)
+                .with_context(|| format!("public_url `{public_url}` is not a URL"))?,
+        );
         Ok(Self {
+            public_url,
             database,
             listen,
             secret_key,
@@ -162,17 +171,6 @@ impl Settings {
             ),
         }
     }
-}
-
-/// The public base URL (`public_url` / $ATSBRIDGE_PUBLIC_URL), else `http://<listen>`.
-fn public_url(configured: Option<String>, listen: SocketAddr) -> anyhow::Result<url::Url> {
-    let raw = configured.unwrap_or_else(|| format!("http://{listen}"));
-    let url = url::Url::parse(raw.trim())
-        .with_context(|| format!("public_url / {ENV_PUBLIC_URL} `{raw}` is not a URL"))?;
-    if !matches!(url.scheme(), "http" | "https") {
-        bail!("public_url / {ENV_PUBLIC_URL} must be an http(s) URL, not `{raw}`");
-    }
-    Ok(url)
 }
 
 /// Store limits from the environment, else the file, else the defaults; zero is refused.
@@ -211,6 +209,24 @@ fn read_file(path: &Path) -> anyhow::Result<FileConfig> {
     let text = std::fs::read_to_string(path)
         .with_context(|| format!("cannot read config file {}", path.display()))?;
     toml::from_str(&text).with_context(|| format!("invalid config file {}", path.display()))
+}
+
+/// Checks a public URL: `http` or `https`, with a host, without query or fragment. Returned
+/// without a trailing slash.
+pub fn parse_public_url(raw: &str) -> anyhow::Result<String> {
+    let url = url::Url::parse(raw.trim())
+        .with_context(|| format!("{ENV_PUBLIC_URL} / public_url `{raw}` is not a URL"))?;
+    if !matches!(url.scheme(), "http" | "https")
+        || url.host_str().is_none()
+        || url.query().is_some()
+        || url.fragment().is_some()
+    {
+        bail!(
+            "{ENV_PUBLIC_URL} / public_url must be an http(s) address without query or \
+             fragment, e.g. https://atsbridge.example.com"
+        );
+    }
+    Ok(url.as_str().trim_end_matches('/').to_owned())
 }
 
 #[cfg(test)]
@@ -257,6 +273,22 @@ mod tests {
     }
 
     #[test]
+    fn public_urls_must_be_plain_http_addresses() {
+        assert_eq!(
+            parse_public_url("https://atsbridge.example.com/base/").unwrap(),
+            "https://atsbridge.example.com/base"
+        );
+        for bad in [
+            "ftp://x.example",
+            "not a url",
+            "https://x.example/?a=1",
+            "https://x#y",
+        ] {
+            assert!(parse_public_url(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
     fn debug_hides_the_database_password() {
         let settings = Settings {
             database: "postgres://app:hunter2@db.internal:5432/atsbridge".into(),
@@ -267,6 +299,7 @@ mod tests {
             scheduler: false,
             allow_private_webhook_urls: false,
             store: StoreOptions::default(),
+            public_url: "http://127.0.0.1:1".into(),
         };
         let debug = format!("{settings:?}");
         assert!(!debug.contains("hunter2"), "{debug}");
@@ -284,6 +317,7 @@ mod tests {
             scheduler: false,
             allow_private_webhook_urls: false,
             store: StoreOptions::default(),
+            public_url: "http://127.0.0.1:1".into(),
         };
         let key = settings.secret_key.as_ref().unwrap().to_base64();
         let debug = format!("{settings:?}");

@@ -205,6 +205,115 @@ async fn integrations_sync_and_check_against_the_sandbox() {
     assert!(text(&out).0.contains(&integration));
     assert!(text(&out).0.contains("succeeded"), "{}", text(&out).0);
 
+    // The sync recorded the provider fields; the CLI lists, switches and maps them.
+    let out = run(
+        s(&["integration-fields", "list", "--integration", &integration]),
+        vec![],
+    )
+    .await
+    .unwrap();
+    assert!(out.status.success(), "{}", text(&out).1);
+    let fields = text(&out).0;
+    let status_row = fields
+        .lines()
+        .find(|line| line.contains("ats_applications") && line.contains(" Status "))
+        .unwrap_or_else(|| panic!("no application Status field:\n{fields}"));
+    assert!(status_row.contains(" on "), "{status_row}");
+    let status_id = status_row
+        .split(['│', '┆'])
+        .map(str::trim)
+        .find(|cell| cell.len() == 24)
+        .unwrap_or_else(|| panic!("no id in {status_row}"))
+        .to_owned();
+    let out = run(
+        s(&[
+            "integration-fields",
+            "disable",
+            "--integration",
+            &integration,
+            "--field",
+            &status_id,
+        ]),
+        vec![],
+    )
+    .await
+    .unwrap();
+    assert!(out.status.success(), "{}", text(&out).1);
+    let out = run(
+        s(&["integration-fields", "list", "--integration", &integration]),
+        vec![],
+    )
+    .await
+    .unwrap();
+    let listed = text(&out).0;
+    let row = listed.lines().find(|l| l.contains(&status_id)).unwrap();
+    assert!(row.contains(" off "), "{row}");
+
+    let out = run(
+        s(&[
+            "custom-fields",
+            "add",
+            "--integration",
+            &integration,
+            "--model",
+            "ats_applications",
+            "--key",
+            "status_text",
+            "--label",
+            "Status text",
+        ]),
+        vec![],
+    )
+    .await
+    .unwrap();
+    assert!(out.status.success(), "{}", text(&out).1);
+    let custom_id = text(&out).0.trim().to_owned();
+    let out = run(
+        s(&[
+            "custom-fields",
+            "add",
+            "--integration",
+            &integration,
+            "--model",
+            "ats_tags",
+            "--key",
+            "x",
+        ]),
+        vec![],
+    )
+    .await
+    .unwrap();
+    assert!(!out.status.success());
+    assert!(text(&out).1.contains("unknown model"), "{}", text(&out).1);
+    let out = run(
+        s(&[
+            "custom-fields",
+            "map",
+            "--integration",
+            &integration,
+            "--custom-field",
+            &custom_id,
+            "--field",
+            &status_id,
+        ]),
+        vec![],
+    )
+    .await
+    .unwrap();
+    assert!(out.status.success(), "{}", text(&out).1);
+    let out = run(
+        s(&["custom-fields", "list", "--integration", &integration]),
+        vec![],
+    )
+    .await
+    .unwrap();
+    let listed = text(&out).0;
+    assert!(
+        listed.contains("status_text") && listed.contains("Status text"),
+        "{listed}"
+    );
+    assert!(listed.contains(&status_id), "{listed}");
+
     let out = run(s(&["integrations", "remove", &integration]), vec![])
         .await
         .unwrap();
@@ -332,4 +441,115 @@ async fn sync_beside_a_live_run_of_the_integration_refuses_and_names_it() {
             .collect::<Vec<_>>(),
         vec![(live, "running")]
     );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_integration_lifecycle_from_the_command_line() {
+    use atsbridge_store::{
+        IntegrationId, IntegrationSettings, NewIntegration, SecretKey, SqliteStore, Store,
+    };
+
+    let dir = tempfile::tempdir().unwrap();
+    let key = secret_key(dir.path());
+    let store = SqliteStore::open(
+        dir.path().join("test.db"),
+        SecretKey::from_base64(&key).unwrap(),
+    )
+    .unwrap();
+    let env = store.create_environment("prod").await.unwrap();
+    let integration = store
+        .create_integration(NewIntegration {
+            environment_id: env.id.clone(),
+            tool: "erecruiter".into(),
+            remote_label: Some("ACME".into()),
+            credentials: serde_json::json!({}),
+            settings: IntegrationSettings::default(),
+            end_user: None,
+            setup_status: atsbridge_store::SetupStatus::FinalSyncPending,
+        })
+        .await
+        .unwrap();
+    let id = integration.id.as_str().to_owned();
+    let run = |args: Vec<String>| {
+        let path = dir.path().to_path_buf();
+        let key = key.clone();
+        tokio::task::spawn_blocking(move || {
+            let args: Vec<&str> = args.iter().map(String::as_str).collect();
+            atsbridge(&path, &key, &args)
+        })
+    };
+    let args = |list: &[&str]| list.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>();
+
+    let out = run(args(&["integrations", "disable", &id])).await.unwrap();
+    assert!(out.status.success(), "{}", text(&out).1);
+    let found = store
+        .find_integration(&IntegrationId::new(&id))
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(!found.enabled);
+    let out = run(args(&["integrations", "show", &id])).await.unwrap();
+    let (stdout, _) = text(&out);
+    assert!(
+        stdout.contains("INACTIVE") && stdout.contains("FINAL_SYNC_PENDING"),
+        "{stdout}"
+    );
+    let out = run(args(&["integrations", "enable", &id])).await.unwrap();
+    assert!(out.status.success());
+    assert!(
+        store
+            .find_integration(&IntegrationId::new(&id))
+            .await
+            .unwrap()
+            .unwrap()
+            .enabled
+    );
+
+    let out = run(args(&[
+        "integrations",
+        "connect-link",
+        "--environment",
+        "prod",
+        "--email",
+        "it@acme.example",
+        "--organization",
+        "ACME",
+        "--language",
+        "de",
+    ]))
+    .await
+    .unwrap();
+    let (stdout, stderr) = text(&out);
+    assert!(out.status.success(), "{stderr}");
+    let token = stdout.trim().rsplit('/').next().unwrap().to_owned();
+    assert!(
+        stdout
+            .trim()
+            .starts_with("http://127.0.0.1:3000/connect/cl_"),
+        "{stdout}"
+    );
+    let link = store.connect_link(&token).await.unwrap().unwrap();
+    assert_eq!(link.language, "de");
+    assert_eq!(link.end_user.organization_name, "ACME");
+
+    let out = run(args(&["integrations", "relink", &id])).await.unwrap();
+    let (stdout, _) = text(&out);
+    let token = stdout.trim().rsplit('/').next().unwrap().to_owned();
+    let link = store.connect_link(&token).await.unwrap().unwrap();
+    assert_eq!(link.relink_integration_id.as_ref(), Some(&integration.id));
+
+    let out = run(args(&[
+        "integrations",
+        "connect-link",
+        "--environment",
+        "prod",
+        "--email",
+        "nope",
+        "--organization",
+        "ACME",
+    ]))
+    .await
+    .unwrap();
+    assert!(!out.status.success());
+    assert!(text(&out).1.contains("not an e-mail address"));
 }

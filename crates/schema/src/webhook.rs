@@ -8,7 +8,7 @@
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use crate::{Model, Timestamp};
+use crate::Timestamp;
 
 /// One webhook message: a unique id, the event type and its data.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
@@ -245,22 +245,6 @@ pub struct DataChanged {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ChangedModel {
-    /// Kombo's name of the model, e.g. `ats_jobs`.
+    /// Kombo's name of the model, e.g. `ats_jobs` ([`crate::Model::kombo_name`]).
     pub name: String,
-}
-
-/// Kombo's name of a model in `data-changed` (`ats_jobs`, `ats_candidates`, …).
-///
-/// Job screening questions are a join in Kombo's naming
-/// (`ats_join_jobs_screening_questions`).
-pub fn changed_model_name(model: Model) -> &'static str {
-    match model {
-        Model::Job => "ats_jobs",
-        Model::Candidate => "ats_candidates",
-        Model::Application => "ats_applications",
-        Model::ApplicationStage => "ats_application_stages",
-        Model::Tag => "ats_tags",
-        Model::ScreeningQuestion => "ats_screening_questions",
-        Model::JobScreeningQuestion => "ats_join_jobs_screening_questions",
-    }
 }

@@ -7,7 +7,7 @@
 use atsbridge_schema::webhook::{
     ChangedModel, ConnectionFlowFailed, DataChanged, IntegrationCategory, IntegrationCreated,
     IntegrationDeleted, IntegrationState, IntegrationStateChanged, QaStatus, SetupStatus,
-    SyncFinished, WebhookEndUser, WebhookEvent, WebhookPayload, changed_model_name,
+    SyncFinished, WebhookEndUser, WebhookEvent, WebhookPayload,
 };
 use atsbridge_schema::{Model, Timestamp};
 use serde_json::Value;
@@ -95,7 +95,7 @@ fn samples() -> Vec<WebhookEvent> {
             changed_models: Model::ALL
                 .iter()
                 .map(|model| ChangedModel {
-                    name: changed_model_name(*model).to_owned(),
+                    name: model.kombo_name().to_owned(),
                 })
                 .collect(),
         }),

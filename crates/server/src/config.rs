@@ -15,6 +15,15 @@ pub struct ServerConfig {
     pub data_url_max_bytes: usize,
     /// Deadline for one `data_url` download.
     pub data_url_timeout: Duration,
+    /// The address under which this server is reached from outside (scheme, host, optional
+    /// port and path prefix): connect links, asset URLs and webhook `log_url`s start with it.
+    pub public_url: String,
+    /// How long a connect link from `create-link` (`EMBEDDED`) or `relink` works.
+    pub connect_link_ttl: Duration,
+    /// How long a `MAGIC_LINK` connect link works (it travels by e-mail).
+    pub magic_link_ttl: Duration,
+    /// How long the activation token of a finished connect flow works.
+    pub activation_token_ttl: Duration,
 }
 
 impl Default for ServerConfig {
@@ -24,6 +33,10 @@ impl Default for ServerConfig {
             allow_private_data_urls: false,
             data_url_max_bytes: 25 * 1024 * 1024,
             data_url_timeout: Duration::from_secs(30),
+            public_url: "http://127.0.0.1:8080".to_owned(),
+            connect_link_ttl: Duration::from_secs(60 * 60),
+            magic_link_ttl: Duration::from_secs(7 * 24 * 60 * 60),
+            activation_token_ttl: Duration::from_secs(60 * 60),
         }
     }
 }

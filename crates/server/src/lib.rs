@@ -10,10 +10,12 @@
 
 pub mod auth;
 pub mod config;
+pub mod connect_page;
 pub mod cursor;
 pub mod data_url;
 pub mod error;
 pub mod extract;
+mod field_rules;
 mod nested;
 pub mod openapi;
 pub mod query;
@@ -27,6 +29,7 @@ use std::future::Future;
 pub use config::ServerConfig;
 pub use error::ApiError;
 pub use routes::build_router;
+pub use routes::connect::connect_page_url;
 pub use state::{AppState, ForceSyncOutcome, StateError, SyncTrigger};
 pub use trigger::SchedulerTrigger;
 

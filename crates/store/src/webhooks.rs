@@ -21,7 +21,7 @@ use std::fmt;
 use atsbridge_schema::webhook::{
     ChangedModel, ConnectionFlowFailed, DataChanged, IntegrationCategory, IntegrationCreated,
     IntegrationDeleted, IntegrationState, IntegrationStateChanged, QaStatus, SetupStatus,
-    SyncFinished, WebhookEndUser, WebhookEvent, WebhookPayload, changed_model_name,
+    SyncFinished, WebhookEndUser, WebhookEvent, WebhookPayload,
 };
 use atsbridge_schema::{Model, Timestamp};
 use base64::Engine as _;
@@ -537,7 +537,7 @@ pub fn data_changed(
             })
         })
         .map(|model| ChangedModel {
-            name: changed_model_name(*model).to_owned(),
+            name: model.kombo_name().to_owned(),
         })
         .collect();
     if changed.is_empty() {
