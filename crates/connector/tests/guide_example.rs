@@ -569,7 +569,7 @@ async fn sync_only_created_applications_reads_just_the_tracked_set() {
     scope.tracked_applications = Some(
         [TrackedApplication {
             application_remote_id: first.application.remote_id.clone(),
-            candidate_remote_id: first.candidate.remote_id.clone(),
+            candidate_remote_id: Some(first.candidate.remote_id.clone()),
             job_remote_id: Some("7".to_owned()),
         }]
         .into(),
