@@ -11,6 +11,7 @@
 //! - [`kit`]: [`ConformanceKit`], a connector factory plus its fixtures;
 //! - [`check`]: the standard checks, gated by the connector's coverage;
 //! - [`snapshot`]: insta settings for the snapshots;
+//! - [`schema_paths`]: the field names a coverage declaration may use;
 //! - [`lint`]: the fixture lint behind `cargo xtask fixtures lint`;
 //! - [`record`]: recording a scenario against a live (or sandbox) provider.
 
@@ -25,6 +26,7 @@ pub mod record;
 pub mod replay;
 pub mod request;
 pub mod scenario;
+pub mod schema_paths;
 pub mod snapshot;
 
 pub use check::{CheckFailure, CheckResult, Checked, ConformanceReport, run_all};
