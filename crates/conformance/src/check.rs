@@ -572,16 +572,17 @@ fn walks_pages(fixture: &Fixture) -> bool {
             .headers
             .get("link")
             .is_some_and(|link| atsbridge_connector::paging::next_link(link).is_some());
-        let later_page = interaction
-            .request
-            .query
-            .iter()
-            .any(|(name, value)| match name.as_str() {
-                "cursor" | "after" | "starting_after" | "page_token" => !value.is_empty(),
-                "page" => !matches!(value.as_str(), "" | "0" | "1"),
-                "offset" | "skip" => !matches!(value.as_str(), "" | "0"),
-                _ => false,
-            });
+        let later_page =
+            interaction
+                .request
+                .query
+                .iter()
+                .any(|(name, value)| match name.as_str() {
+                    "cursor" | "after" | "starting_after" | "page_token" => !value.is_empty(),
+                    "page" => !matches!(value.as_str(), "" | "0" | "1"),
+                    "offset" | "skip" => !matches!(value.as_str(), "" | "0"),
+                    _ => false,
+                });
         next_link || later_page
     })
 }
