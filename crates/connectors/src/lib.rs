@@ -11,7 +11,10 @@ use atsbridge_connector::{ConnectorError, ConnectorFactory, ConnectorRegistry};
 
 /// Every connector factory, one line per connector.
 pub fn factories() -> Vec<Arc<dyn ConnectorFactory>> {
-    vec![Arc::new(atsbridge_erecruiter::ErecruiterFactory)]
+    vec![
+        Arc::new(atsbridge_erecruiter::ErecruiterFactory),
+        Arc::new(atsbridge_greenhouse::GreenhouseFactory),
+    ]
 }
 
 /// A registry of every connector in [`factories`].
