@@ -71,7 +71,7 @@ pub fn populate(world: &mut World, seed: SandboxSeed) {
     for j in 0..seed.jobs {
         let job_id = 4_000_000 + j as u64 * 1_000;
         let at = epoch + Duration::hours(j as i64);
-        let status = if j % 5 == 4 { "closed" } else { "open" };
+        let status = if j % 3 == 2 { "closed" } else { "open" };
         world.jobs.insert(
             job_id,
             Job::new(job_id, JOB_NAMES[j % JOB_NAMES.len()], j, status, at),

@@ -1,7 +1,12 @@
 //! Harvest v3 rows as tolerant DTOs: every member optional, unknown members ignored.
 
 use chrono::{DateTime, Utc};
-use serde::Deserialize;
+use serde::{Deserialize, Deserializer};
+
+/// Reads a list that Greenhouse may send as `null` as an empty list.
+fn list<'de, D: Deserializer<'de>, T: Deserialize<'de>>(d: D) -> Result<Vec<T>, D::Error> {
+    Ok(Option::<Vec<T>>::deserialize(d)?.unwrap_or_default())
+}
 
 /// `GET /v3/jobs`.
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -52,6 +57,7 @@ pub struct Question {
     /// `short_text`, `long_text`, `single_select`, `multi_select`, `boolean`, `attachment`, ...
     pub answer_type: Option<String>,
     /// The choices of select questions.
+    #[serde(deserialize_with = "list")]
     pub options: Vec<QuestionOption>,
 }
 
@@ -76,6 +82,7 @@ pub struct JobPost {
     /// Public URL.
     pub public_url: Option<String>,
     /// Application questions.
+    #[serde(deserialize_with = "list")]
     pub questions: Vec<Question>,
 }
 
@@ -121,14 +128,19 @@ pub struct Candidate {
     /// Private candidate.
     pub private: Option<bool>,
     /// Tag names.
+    #[serde(deserialize_with = "list")]
     pub tags: Vec<String>,
     /// Emails.
+    #[serde(deserialize_with = "list")]
     pub email_addresses: Vec<Contact>,
     /// Phone numbers.
+    #[serde(deserialize_with = "list")]
     pub phone_numbers: Vec<Contact>,
     /// Postal addresses.
+    #[serde(deserialize_with = "list")]
     pub addresses: Vec<Contact>,
     /// Social media profiles (untyped).
+    #[serde(deserialize_with = "list")]
     pub social_media_addresses: Vec<Contact>,
     /// Created.
     pub created_at: Option<DateTime<Utc>>,
