@@ -5,7 +5,7 @@ use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use serde_json::{Value, json};
 
-use crate::world::{Application, Candidate, Job, JobPost, Stage, Tag, World};
+use crate::world::{Application, AppliedTag, Candidate, Job, JobPost, Stage, Tag, World};
 
 /// How large an account to generate.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -113,7 +113,13 @@ pub fn populate(world: &mut World, seed: SandboxSeed) {
         candidate.linkedin =
             (c % 4 == 0).then(|| format!("https://www.linkedin.example/in/cand{c}"));
         if c % 3 == 1 {
-            candidate.tags.push(TAGS[c % TAGS.len()].to_owned());
+            let tag = c % TAGS.len();
+            candidate.tags.push(TAGS[tag].to_owned());
+            let applied = 80_000_000 + c as u64;
+            world.applied_tags.insert(
+                applied,
+                AppliedTag::new(applied, id, 9_000 + tag as u64, at),
+            );
         }
         world.candidates.insert(id, candidate);
         if job_ids.is_empty() {

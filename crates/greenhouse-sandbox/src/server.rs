@@ -18,7 +18,7 @@ use chrono::{DateTime, Utc};
 use serde_json::{Value, json};
 
 use crate::SandboxConfig;
-use crate::world::{Application, Candidate, RESOURCES, Tag, World};
+use crate::world::{Application, AppliedTag, Candidate, RESOURCES, Tag, World};
 
 /// Shared state of the running sandbox.
 #[derive(Clone)]
@@ -52,7 +52,10 @@ pub(crate) fn router(state: AppState) -> Router {
             get(list_applications).post(create_application),
         )
         .route("/v3/candidate_tags", get(list_tags).post(create_tag))
-        .route("/v3/applied_candidate_tags", post(apply_tag))
+        .route(
+            "/v3/applied_candidate_tags",
+            get(list_applied).post(apply_tag),
+        )
         .route("/v3/applied_candidate_tags/{id}", delete(unapply_tag))
         .route("/v3/attachments", post(create_attachment))
         .route("/v3/notes", post(create_note))
@@ -229,6 +232,14 @@ async fn list_tags(
     Query(q): Query<BTreeMap<String, String>>,
 ) -> Response {
     list(s, "candidate_tags", h, q).await
+}
+
+async fn list_applied(
+    State(s): State<AppState>,
+    h: HeaderMap,
+    Query(q): Query<BTreeMap<String, String>>,
+) -> Response {
+    list(s, "applied_candidate_tags", h, q).await
 }
 
 async fn list_other(
@@ -429,49 +440,43 @@ async fn apply_tag(
         candidate.tags.push(tag);
         candidate.updated_at = now;
     }
+    if let Some(existing) = world
+        .applied_tags
+        .values()
+        .find(|applied| applied.pair() == (candidate_id, tag_id))
+    {
+        return unprocessable(&format!(
+            "the tag is applied already (applied candidate tag {})",
+            existing.json()["id"]
+        ));
+    }
     let id = world.fresh_id();
-    world.applied_tags.insert(id, (candidate_id, tag_id));
-    (
-        StatusCode::CREATED,
-        Json(json!({"id": id, "candidate_id": candidate_id, "candidate_tag_id": tag_id})),
-    )
-        .into_response()
+    let applied = AppliedTag::new(id, candidate_id, tag_id, now);
+    let row = applied.json();
+    world.applied_tags.insert(id, applied);
+    (StatusCode::CREATED, Json(row)).into_response()
 }
 
-/// `DELETE /v3/applied_candidate_tags/{id}`; the id is the applied tag's or, as the
-/// sandbox's shortcut for lookups, `<candidate>-<tag>`.
+/// `DELETE /v3/applied_candidate_tags/{id}`: removes the tag from that candidate only.
 async fn unapply_tag(
     State(state): State<AppState>,
     headers: HeaderMap,
-    Path(id): Path<String>,
+    Path(id): Path<u64>,
 ) -> Response {
     if let Err(response) = admit(&state, &headers, "/v3/applied_candidate_tags").await {
         return response;
     }
     let now = state.now();
     let mut world = state.world();
-    let pair = match id.split_once('-') {
-        Some((c, t)) => c.parse().ok().zip(t.parse().ok()),
-        None => id
-            .parse::<u64>()
-            .ok()
-            .and_then(|id| world.applied_tags.remove(&id)),
-    };
-    let Some((candidate_id, tag_id)) = pair else {
+    let Some((candidate_id, tag_id)) = world.applied_tags.remove(&id).map(|a| a.pair()) else {
         return error(StatusCode::NOT_FOUND, "Resource not found");
     };
     let name = world.tags.get(&tag_id).map(|tag| tag.name.clone());
-    world
-        .applied_tags
-        .retain(|_, applied| *applied != (candidate_id, tag_id));
-    match (world.candidates.get_mut(&candidate_id), name) {
-        (Some(candidate), Some(name)) if candidate.tags.contains(&name) => {
-            candidate.tags.retain(|tag| *tag != name);
-            candidate.updated_at = now;
-            Json(json!({"message": "Applied candidate tag deleted"})).into_response()
-        }
-        _ => error(StatusCode::NOT_FOUND, "Resource not found"),
+    if let (Some(candidate), Some(name)) = (world.candidates.get_mut(&candidate_id), name) {
+        candidate.tags.retain(|tag| *tag != name);
+        candidate.updated_at = now;
     }
+    Json(json!({"message": "Applied candidate tag deleted"})).into_response()
 }
 
 /// `POST /v3/attachments`: exactly one of `content` and `url`, on an existing application.

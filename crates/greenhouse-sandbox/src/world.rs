@@ -276,6 +276,40 @@ impl Tag {
     }
 }
 
+/// A tag applied to a candidate (`/v3/applied_candidate_tags`).
+#[derive(Debug, Clone)]
+pub struct AppliedTag {
+    id: u64,
+    candidate_id: u64,
+    candidate_tag_id: u64,
+    at: DateTime<Utc>,
+}
+
+impl AppliedTag {
+    pub(crate) fn new(
+        id: u64,
+        candidate_id: u64,
+        candidate_tag_id: u64,
+        at: DateTime<Utc>,
+    ) -> AppliedTag {
+        AppliedTag {
+            id,
+            candidate_id,
+            candidate_tag_id,
+            at,
+        }
+    }
+
+    pub(crate) fn pair(&self) -> (u64, u64) {
+        (self.candidate_id, self.candidate_tag_id)
+    }
+
+    pub(crate) fn json(&self) -> Value {
+        json!({"id": self.id, "candidate_id": self.candidate_id, "candidate_tag_id": self.candidate_tag_id,
+               "created_at": ts(self.at), "updated_at": ts(self.at)})
+    }
+}
+
 /// Everything the sandbox holds.
 #[derive(Debug, Default)]
 pub struct World {
@@ -285,8 +319,8 @@ pub struct World {
     pub(crate) candidates: BTreeMap<u64, Candidate>,
     pub(crate) applications: BTreeMap<u64, Application>,
     pub(crate) tags: BTreeMap<u64, Tag>,
-    /// Applied tags: id -> (candidate, tag).
-    pub(crate) applied_tags: BTreeMap<u64, (u64, u64)>,
+    /// Applied tags by id.
+    pub(crate) applied_tags: BTreeMap<u64, AppliedTag>,
     /// Attachments and notes as received (the sandbox only keeps them).
     pub(crate) attachments: Vec<Value>,
     pub(crate) notes: Vec<Value>,
@@ -298,7 +332,8 @@ pub struct World {
 }
 
 /// The resources the list route serves.
-pub(crate) const RESOURCES: [&str; 6] = [
+pub(crate) const RESOURCES: [&str; 7] = [
+    "applied_candidate_tags",
     "jobs",
     "job_posts",
     "job_interview_stages",
@@ -344,6 +379,7 @@ impl World {
             "job_interview_stages" => page_of(&self.stages, resource, params),
             "candidates" => page_of(&self.candidates, resource, params),
             "applications" => page_of(&self.applications, resource, params),
+            "applied_candidate_tags" => page_of(&self.applied_tags, resource, params),
             _ => page_of(&self.tags, resource, params),
         }
     }
@@ -380,6 +416,7 @@ row!(Stage, at, ["job_id" => job_id]);
 row!(Candidate, updated_at, []);
 row!(Application, updated_at, ["job_id" => job_id, "candidate_id" => candidate_id]);
 row!(Tag, at, []);
+row!(AppliedTag, at, ["candidate_id" => candidate_id, "candidate_tag_id" => candidate_tag_id]);
 
 fn id_list(text: &str) -> Vec<u64> {
     text.split(',')
@@ -411,10 +448,14 @@ fn page_of<R: Row>(
         None => None,
     };
     let ids = query.get("ids").map(|ids| id_list(ids));
-    let parents: Vec<(&str, Vec<u64>)> = [("job_ids", "job_id"), ("candidate_ids", "candidate_id")]
-        .into_iter()
-        .filter_map(|(param, member)| query.get(param).map(|ids| (member, id_list(ids))))
-        .collect();
+    let parents: Vec<(&str, Vec<u64>)> = [
+        ("job_ids", "job_id"),
+        ("candidate_ids", "candidate_id"),
+        ("candidate_tag_ids", "candidate_tag_id"),
+    ]
+    .into_iter()
+    .filter_map(|(param, member)| query.get(param).map(|ids| (member, id_list(ids))))
+    .collect();
     let upper = after.unwrap_or(u64::MAX);
     let mut matching = rows
         .range(..upper)

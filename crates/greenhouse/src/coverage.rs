@@ -1,8 +1,8 @@
 //! What the Greenhouse connector declares. `docs/connectors/greenhouse.md` is rendered from it.
 
 use atsbridge_connector::{
-    Capabilities, ConnectorInfo, Coverage, CredentialField, DeletionDetection, Feature,
-    FeatureCoverage, Guide, ModelCoverage,
+    Action, ActionCoverage, Capabilities, ConnectorInfo, Coverage, CredentialField,
+    DeletionDetection, Feature, FeatureCoverage, Guide, ModelCoverage,
 };
 use atsbridge_schema::Model;
 
@@ -17,12 +17,51 @@ pub fn info() -> ConnectorInfo {
         SLUG,
         "Greenhouse",
         "Syncs jobs with their stages and screening questions, candidates with tags, and \
-         applications from Greenhouse's Harvest API v3, with delta syncs through `updated_at`.",
+         applications from Greenhouse's Harvest API v3, with delta syncs through `updated_at`, \
+         and writes candidates, applications, tags, attachments and result links back.",
         PROVIDER_API_VERSION,
     )
 }
 
 const RECORD_FIELDS: [&str; 4] = ["id", "remote_id", "changed_at", "remote_deleted_at"];
+
+const CANDIDATE_INPUT: [&str; 9] = [
+    "candidate.first_name",
+    "candidate.last_name",
+    "candidate.email_address",
+    "candidate.company",
+    "candidate.title",
+    "candidate.phone_number",
+    "attachments.name",
+    "attachments.data",
+    "attachments.type",
+];
+const ATTACHMENT_INPUT: [&str; 3] = ["attachment.name", "attachment.data", "attachment.type"];
+const RESULT_LINK_INPUT: [&str; 4] = [
+    "label",
+    "url",
+    "details.attributes.key",
+    "details.attributes.value",
+];
+const ACTING_USER: &str = "`remote_fields.greenhouse.post_headers.On-Behalf-Of` names the Greenhouse user the write acts as: the token is minted with that user as `sub` (Harvest v3 has no such header).";
+const SOURCE: &str = "The integration's `default_source_id` is set on the application; Harvest v3 cannot create sources, so a name alone is reported as a warning.";
+
+fn create_action(action: Action) -> ActionCoverage {
+    let base = ActionCoverage::new(action);
+    let base = if action == Action::CreateApplication {
+        base.note("Harvest v3 cannot look a candidate up before creating one: the applicant becomes a new candidate with this application.")
+            .input_fields(["job_id"])
+    } else {
+        base.input_fields(["application.job_id"])
+    };
+    base.input_fields(CANDIDATE_INPUT)
+        .input_field_with_note("source.name", SOURCE)
+        .input_field_with_note("remote_fields", ACTING_USER)
+        .input_field_with_note(
+            "screening_question_answers",
+            "Not sent: Harvest v3 takes no answers on create; the response warns.",
+        )
+}
 
 /// The coverage declaration.
 pub fn coverage() -> Coverage {
@@ -97,6 +136,15 @@ pub fn coverage() -> Coverage {
         .model(tags)
         .model(questions)
         .model(job_questions)
+        .action(create_action(Action::CreateCandidate))
+        .action(create_action(Action::CreateApplication))
+        .action(ActionCoverage::new(Action::AddCandidateTag).note("A tag missing from the dictionary is created; applying a tag twice changes nothing.").input_fields(["candidate_id", "tag.name"]))
+        .action(ActionCoverage::new(Action::RemoveCandidateTag).note("Removes the tag from this candidate only; the tag stays in the dictionary.").input_fields(["candidate_id", "tag.name"]))
+        .action(ActionCoverage::new(Action::AddApplicationAttachment).input_fields(["application_id"]).input_fields(ATTACHMENT_INPUT))
+        .action(ActionCoverage::new(Action::AddApplicationResultLink).note("Written as a note (admin only) on the candidate and application: label, URL, one line per attribute.").input_fields(["application_id"]).input_fields(RESULT_LINK_INPUT).input_field_with_note("remote_fields", ACTING_USER))
+        .action(ActionCoverage::new(Action::AddCandidateAttachment).note("Greenhouse keeps files on applications: the file goes to the candidate's most recent application, and the response says which.").input_fields(["candidate_id"]).input_fields(ATTACHMENT_INPUT))
+        .action(ActionCoverage::new(Action::AddCandidateResultLink).note("Written as a note (admin only) on the candidate.").input_fields(["candidate_id"]).input_fields(RESULT_LINK_INPUT).input_field_with_note("remote_fields", ACTING_USER))
+        .feature(FeatureCoverage::new(Feature::SourceWriting).note(SOURCE))
         .feature(FeatureCoverage::new(Feature::SyncOnlyCreatedApplications).note("Tracked applications are read by id, 50 per request, with their candidates."))
         .feature(FeatureCoverage::new(Feature::ConnectionGuide).guide(Guide::new(
             "Connection Setup Guide",

@@ -2,15 +2,21 @@
 //! [INFERRED] items the connector depends on), decided. Nothing here is executable; it is the
 //! place a reviewer looks for "why does the connector do that".
 //!
-//! 1. **Create candidate body/response** (§10.1): writes are not declared yet (see the coverage
-//!    page); when they come, `POST /v3/candidates` with a singular `application {job_id,
-//!    source_id}` and a `{candidate, application}` answer, as the sandbox implements it.
-//! 2. **Attachments** (§10.2): not declared. Greenhouse anchors attachments on applications;
-//!    a candidate-level attachment would go to the candidate's most recent application.
-//! 3. **Tags write** (§10.3): not declared; the sandbox serves `candidate_tags` and
-//!    `applied_candidate_tags` for it. Never `DELETE /v3/candidate_tags/{id}` (removes the tag
-//!    from everyone).
-//! 4. **Notes / result links** (§10.4): not declared; result links would become `NOTE`s.
+//! 1. **Create candidate body/response** (§10.1): `POST /v3/candidates` with names, contacts
+//!    and a singular `application {job_id, source_id}`; the answer is read as `{candidate,
+//!    application}`. "Create application" does the same (Harvest v3 offers no lookup to reuse
+//!    an existing candidate), and screening answers are not sent (no input for them) but
+//!    warned about. The source is the integration's `default_source_id`: v3 cannot create
+//!    sources and looking names up is left for later.
+//! 2. **Attachments** (§10.2): `POST /v3/attachments {application_id, filename, type,
+//!    content}` with base64 bytes; CV → `resume`, cover letter → `cover_letter`, else `other`.
+//!    A candidate-level attachment goes to the candidate's most recent application.
+//! 3. **Tags write** (§10.3): look the tag up by exact name in `candidate_tags`, create it when
+//!    missing, apply it through `applied_candidate_tags` unless applied already; removal
+//!    deletes the join row. Never `DELETE /v3/candidate_tags/{id}` (removes the tag from
+//!    everyone).
+//! 4. **Notes / result links** (§10.4): a result link is a `NOTE` (`admin_only`) with the
+//!    candidate, the application when known, and label, URL and attributes as lines.
 //! 5. **Partner OAuth** (§10.5): only customer client credentials are supported; partner
 //!    authorization code needs a partnership and is out of scope.
 //! 6. **Rate limits** (§10.6): nothing is assumed about the limit. The transport holds every
@@ -33,8 +39,9 @@
 //!     next run starts the window again (the checkpoint only moves after a successful run).
 //! 11. **On-Behalf-Of** (§10.11): Harvest v3 has no such header; the acting user is the token's
 //!     `sub`. The integration's `user_id` becomes `sub`; a request's
-//!     `remote_fields.greenhouse.post_headers.On-Behalf-Of` would mint a token for that user
-//!     (`GreenhouseClient::new` takes the `sub`) once write actions are declared.
+//!     `remote_fields.greenhouse.post_headers.On-Behalf-Of` (create candidate/application,
+//!     result links: the inputs that carry `remote_fields`) gets a client whose token is
+//!     minted with that user as `sub`, cached per user.
 //! 12. **Prospects / `converted`** (§10.12): prospect applications are skipped; `converted`
 //!     maps to PENDING (the promoted application is in process).
 //! 13. **Current stage** (§10.13): `job_interview_stage_id` is the current stage; `stage_id` is

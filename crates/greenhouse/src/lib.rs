@@ -8,6 +8,7 @@
 //! - [`coverage`]: what the connector declares;
 //! - [`decisions`]: every open point of the provider reference, decided.
 
+mod actions;
 pub mod client;
 pub mod config;
 mod connector;

@@ -43,8 +43,8 @@ async fn every_fixture_replays_as_expected_and_matches_its_snapshot() {
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 
-/// Every standard check passes; the only one skipped is the declared-actions check, since
-/// no write action is declared yet.
+/// Every standard check passes; the only one skipped is the refusal of undeclared actions,
+/// since every action is declared.
 #[tokio::test]
 async fn standard_checks_pass() {
     let report = check::run_all(&kit()).await;
@@ -55,7 +55,7 @@ async fn standard_checks_pass() {
         .filter(|(_, result)| matches!(result, Ok(check::Checked::Skipped(_))))
         .map(|(name, _)| *name)
         .collect();
-    assert_eq!(skipped, vec!["check_declared_actions"]);
+    assert_eq!(skipped, vec!["check_undeclared_actions_refused"]);
 }
 
 #[test]
@@ -192,6 +192,107 @@ async fn regenerate_fixtures() {
         .unwrap(),
     );
     let sync = record_via_proxy(&build, &config, spec(&handle, "sync_full", "Full sync of every declared model, five rows per page: the Link header's next cursor is followed to the end of each list.", None, sync_input("full", None))).await.unwrap();
+
+    let run = kit.replay(&sync).await.unwrap();
+    let job = run.records(atsbridge_connector::Model::Job)[0]["remote_id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let application = run.records(atsbridge_connector::Model::Application)[0].clone();
+    let application_id = application["remote_id"].as_str().unwrap().to_owned();
+    let candidate_id = application["candidate_remote_id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let attachment = json!({"name": "cv.pdf", "content_type": "application/pdf", "type": "CV", "data": "JVBERi0xLjQKJcOkw7zDtsOfCg=="});
+    let link = json!({"label": "Coding assessment", "url": "https://assessments.example.com/results/7f3a", "details": {"custom_field_name_prefix": "assessment:", "attributes": [{"key": "Score", "value": "87/100"}]}, "remote_fields": {"greenhouse": {"post_headers": {"On-Behalf-Of": "4080"}}}});
+    let new_candidate = json!({"first_name": "Erika", "last_name": "Mustermann", "email_address": "erika.mustermann@example.org", "phone_number": "+1 555 0147", "company": "Example Corp"});
+    let actions: Vec<(&str, &str, Value, Option<Fault>)> = vec![
+        (
+            "action_add_candidate_tag",
+            "add_candidate_tag",
+            json!({"candidate_remote_id": candidate_id, "tag_name": "Talent pool"}),
+            None,
+        ),
+        (
+            "action_add_candidate_tag_new",
+            "add_candidate_tag",
+            json!({"candidate_remote_id": candidate_id, "tag_name": "Hackathon 2025"}),
+            None,
+        ),
+        (
+            "action_remove_candidate_tag",
+            "remove_candidate_tag",
+            json!({"candidate_remote_id": candidate_id, "tag_name": "Talent pool"}),
+            None,
+        ),
+        (
+            "action_add_candidate_attachment",
+            "add_candidate_attachment",
+            json!({"candidate_remote_id": candidate_id, "attachment": attachment}),
+            None,
+        ),
+        (
+            "action_add_application_attachment",
+            "add_application_attachment",
+            json!({"application_remote_id": application_id, "candidate_remote_id": candidate_id, "attachment": attachment}),
+            None,
+        ),
+        (
+            "action_add_candidate_result_link",
+            "add_candidate_result_link",
+            json!({"candidate_remote_id": candidate_id, "link": link}),
+            None,
+        ),
+        (
+            "action_add_application_result_link",
+            "add_application_result_link",
+            json!({"application_remote_id": application_id, "link": link}),
+            None,
+        ),
+        (
+            "action_create_candidate",
+            "create_candidate",
+            json!({"job_remote_id": job, "source_name": "atsbridge", "attachments": [attachment], "body": {"candidate": new_candidate, "application": {"job_id": format!("remote:{job}")}, "remote_fields": {"greenhouse": {"post_headers": {"On-Behalf-Of": "4080"}}}}}),
+            None,
+        ),
+        (
+            "action_create_application",
+            "create_application",
+            json!({"job_remote_id": job, "body": {"candidate": {"first_name": "Max", "last_name": "Muster", "email_address": "max.muster@example.net"}}}),
+            None,
+        ),
+        (
+            "action_create_application_unknown_job",
+            "create_application",
+            json!({"job_remote_id": "999999", "body": {"candidate": {"first_name": "Max", "last_name": "Muster", "email_address": "max.muster2@example.net"}}}),
+            Some(Fault::BusinessError),
+        ),
+    ];
+    for (scenario, action, input, fault) in actions {
+        let docs = match fault {
+            None => format!("`{action}` succeeds."),
+            Some(_) => format!("`{action}` with input Greenhouse rejects; the error is surfaced."),
+        };
+        out.push(
+            record_via_proxy(
+                &build,
+                &config,
+                spec(
+                    &handle,
+                    scenario,
+                    &docs,
+                    fault,
+                    ScenarioInput::Action {
+                        action: action.into(),
+                        input,
+                    },
+                ),
+            )
+            .await
+            .unwrap(),
+        );
+    }
 
     let edited = handle.edit_candidates(2);
     assert_eq!(edited.len(), 2);
