@@ -210,7 +210,7 @@ pub async fn add_tag(
             .send(ProviderRequest::post("applied_candidate_tags").json(&body))
             .await?;
     }
-    Ok(ActionOutcome::default())
+    refreshed(client, candidate).await
 }
 
 /// Removes the tag from this candidate only (never from the dictionary).
@@ -233,7 +233,37 @@ pub async fn remove_tag(
             "applied_candidate_tags/{row}"
         )))
         .await?;
-    Ok(ActionOutcome::default())
+    refreshed(client, candidate).await
+}
+
+/// The candidate as Greenhouse has it now, with the tags of the dictionary it carries, so the
+/// server can store the change at once.
+async fn refreshed(
+    client: &GreenhouseClient,
+    candidate: u64,
+) -> Result<ActionOutcome, ConnectorError> {
+    let tags = client.list_all("candidate_tags", &[]).await?;
+    let rows = client
+        .list_all("candidates", &[("ids", candidate.to_string())])
+        .await?;
+    let row = rows.first().ok_or_else(|| {
+        ConnectorError::not_found(format!("candidate {candidate} does not exist"))
+    })?;
+    let current: wire::Candidate = decode(row, "candidate")?;
+    let mut records = Vec::new();
+    let mut ids = std::collections::BTreeMap::new();
+    for tag in &tags {
+        let tag: wire::Tag = decode(tag, "tag")?;
+        if let Some(name) = tag.name.clone().filter(|name| current.tags.contains(name)) {
+            ids.insert(name, tag.id.to_string());
+            records.push(map::map_tag(&tag).into());
+        }
+    }
+    records.insert(0, map::map_candidate(&current, row, &ids).into());
+    Ok(ActionOutcome {
+        records,
+        warnings: Vec::new(),
+    })
 }
 
 /// A result link as a `NOTE` on the candidate (and application): label, URL, then one line

@@ -107,6 +107,11 @@ impl GreenhouseClient {
         })
     }
 
+    /// `<harvest>/v3/`, the base of every request.
+    pub fn base_url(&self) -> &Url {
+        &self.base
+    }
+
     /// Requests sent so far, token exchanges included, as Greenhouse counts them.
     pub fn requests_sent(&self) -> u64 {
         self.http.metrics().requests + self.token_http.metrics().requests

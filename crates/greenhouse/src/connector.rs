@@ -9,7 +9,7 @@ use atsbridge_connector::{
     CandidateAttachmentInput, CandidateResultLinkInput, CandidateTagInput, CheckReport, Connector,
     ConnectorError, ConnectorFactory, ConnectorInfo, Context, Coverage, CreateApplicationInput,
     CreateCandidateInput, CreatedApplication, CreatedCandidate, CredentialField, ModelAccess,
-    RecordSink, Recorder, SyncScope,
+    PassthroughCall, PassthroughResult, RecordSink, Recorder, SyncScope,
 };
 use atsbridge_http::ProviderRequest;
 use atsbridge_schema::Model;
@@ -17,7 +17,7 @@ use tracing::Instrument as _;
 
 use crate::client::GreenhouseClient;
 use crate::config::GreenhouseConfig;
-use crate::{actions, coverage, sync};
+use crate::{actions, coverage, passthrough, sync};
 
 /// The Greenhouse connector of one integration.
 #[derive(Clone)]
@@ -270,6 +270,15 @@ impl Connector for GreenhouseConnector {
             .parse()
             .map_err(|_| ConnectorError::invalid_input("not a Greenhouse candidate id"))?;
         actions::add_result_link(&client, candidate, None, &input.link).await
+    }
+
+    async fn passthrough(
+        &self,
+        ctx: &Context,
+        call: PassthroughCall,
+    ) -> Result<PassthroughResult, ConnectorError> {
+        ctx.ensure_not_cancelled()?;
+        passthrough::execute(&self.client, call).await
     }
 }
 

@@ -145,6 +145,7 @@ pub fn coverage() -> Coverage {
         .action(ActionCoverage::new(Action::AddCandidateAttachment).note("Greenhouse keeps files on applications: the file goes to the candidate's most recent application, and the response says which.").input_fields(["candidate_id"]).input_fields(ATTACHMENT_INPUT))
         .action(ActionCoverage::new(Action::AddCandidateResultLink).note("Written as a note (admin only) on the candidate.").input_fields(["candidate_id"]).input_fields(RESULT_LINK_INPUT).input_field_with_note("remote_fields", ACTING_USER))
         .feature(FeatureCoverage::new(Feature::SourceWriting).note(SOURCE))
+        .feature(FeatureCoverage::new(Feature::ApiPassthrough).note("Requests go below `https://harvest.greenhouse.io/v3` only, authenticated with the integration's token; other hosts and paths outside `/v3` are refused."))
         .feature(FeatureCoverage::new(Feature::SyncOnlyCreatedApplications).note("Tracked applications are read by id, 50 per request, with their candidates."))
         .feature(FeatureCoverage::new(Feature::ConnectionGuide).guide(Guide::new(
             "Connection Setup Guide",

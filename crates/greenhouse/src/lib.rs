@@ -15,6 +15,7 @@ mod connector;
 pub mod coverage;
 pub mod decisions;
 pub mod map;
+mod passthrough;
 pub mod sync;
 pub mod wire;
 

@@ -134,3 +134,33 @@ async fn expired_tokens_and_rate_limits_do_not_fail_a_run() {
         .unwrap();
     assert_eq!(again.records_of(Model::Candidate).len(), 30);
 }
+
+#[tokio::test]
+async fn passthrough_reaches_harvest_only() {
+    let seed = SandboxSeed {
+        jobs: 2,
+        candidates: 3,
+        seed: 1,
+    };
+    let (_handle, config) = sandbox(SandboxConfig::default(), seed).await;
+    let connector = GreenhouseFactory.build(&config).unwrap();
+    let ctx = Context::new("it");
+    let call = atsbridge_connector::PassthroughCall::new(http::Method::GET, "/v3/jobs?per_page=1");
+    let result = connector.passthrough(&ctx, call).await.unwrap();
+    assert_eq!(result.status, 200);
+    assert_eq!(result.data.unwrap().as_array().map(Vec::len), Some(1));
+    assert!(!result.headers.contains_key("authorization"));
+    for escape in [
+        "https://evil.example/v3/jobs",
+        "../token",
+        "//evil.example/x",
+    ] {
+        let call = atsbridge_connector::PassthroughCall::new(http::Method::GET, escape);
+        let error = connector.passthrough(&ctx, call).await.unwrap_err();
+        assert_eq!(
+            error.kind(),
+            &atsbridge_connector::ErrorKind::InvalidInput,
+            "{escape}"
+        );
+    }
+}
