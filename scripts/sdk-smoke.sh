@@ -33,7 +33,8 @@ smoke_tool() {
   ./target/debug/atsbridge demo --tool "$tool" --listen "127.0.0.1:$port" --candidates 60 \
     --data-dir "$work" --info-file "$work/info.json" > "$work/demo.log" 2>&1 &
   demo=$!
-  trap 'kill "$demo" 2>/dev/null || true; wait "$demo" 2>/dev/null || true' EXIT
+  # shellcheck disable=SC2064 # the pid is fixed when the trap is set
+  trap "kill $demo 2>/dev/null || true; wait $demo 2>/dev/null || true" EXIT
 
   for _ in $(seq 1 300); do
     [ -s "$work/info.json" ] && break
