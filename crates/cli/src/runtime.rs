@@ -28,13 +28,9 @@ pub fn init_tracing(filter: &str) -> anyhow::Result<()> {
         .map_err(|err| anyhow::anyhow!("cannot install the logger: {err}"))
 }
 
-/// Every connector this binary ships.
+/// Every connector this binary ships (the list in `atsbridge-connectors`).
 pub fn registry() -> anyhow::Result<ConnectorRegistry> {
-    let mut registry = ConnectorRegistry::new();
-    registry
-        .add(Arc::new(atsbridge_erecruiter::ErecruiterFactory))
-        .context("registering the eRecruiter connector")?;
-    Ok(registry)
+    atsbridge_connectors::registry().context("registering the connectors")
 }
 
 /// Opens (creating and migrating if needed) the store the database setting names: a

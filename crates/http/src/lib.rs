@@ -31,6 +31,6 @@ pub use record::{MemoryRecorder, RecordedBody, RecordedExchange, Recorder};
 pub use request::{ProviderRequest, ProviderResponse};
 pub use retry::{
     JitterSource, NoJitter, RandomJitter, RetryEvent, RetryObserver, RetryPolicy, SeededJitter,
-    Sleeper, TokioSleeper, parse_retry_after,
+    Sleeper, TokioSleeper, parse_rate_limit_reset, parse_retry_after,
 };
 pub use secret::{REDACTED, Secret};
