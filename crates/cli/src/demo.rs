@@ -203,7 +203,13 @@ pub async fn run(args: DemoArgs) -> anyhow::Result<()> {
     let store = runtime::open_store(
         &db_path.to_string_lossy(),
         key,
-        &atsbridge_store::StoreOptions::default(),
+        &atsbridge_store::StoreOptions {
+            // Links in webhook payloads point at this demo's own address.
+            links: atsbridge_store::EventLinks {
+                public_url: url::Url::parse(&format!("http://{local}")).ok(),
+            },
+            ..atsbridge_store::StoreOptions::default()
+        },
     )
     .await?;
     let environment = store.create_environment("demo").await?;
