@@ -73,6 +73,11 @@ impl Harness {
             .await
             .unwrap()
             .secret;
+        // An endpoint, so every event gets a delivery row to look at (no worker runs here).
+        store
+            .add_webhook_endpoint(&env.id, "https://hooks.example/atsbridge")
+            .await
+            .unwrap();
 
         let mut registry = ConnectorRegistry::new();
         registry.add(Arc::new(ErecruiterFactory)).unwrap();
@@ -176,6 +181,17 @@ impl Harness {
         (status, response.text().await.unwrap())
     }
 
+    /// The types of the webhook events written so far, oldest first.
+    async fn events(&self) -> Vec<String> {
+        let mut deliveries = self
+            .store
+            .list_webhook_deliveries(&Default::default())
+            .await
+            .unwrap();
+        deliveries.reverse();
+        deliveries.into_iter().map(|d| d.event_type).collect()
+    }
+
     fn sandbox_fields(&self) -> (String, String, String) {
         let (key, mandator) = self.sandbox.credentials();
         (self.sandbox.base_url(), mandator.to_string(), key)
@@ -265,6 +281,11 @@ async fn a_customer_connects_an_account_and_its_first_sync_runs() {
         .await;
     assert_eq!(status, 422, "{html}");
     assert!(html.contains("nicht akzeptiert"), "{html}");
+    let events = h.events().await;
+    assert!(
+        events.contains(&"connection-flow-failed".to_owned()),
+        "{events:?}"
+    );
     assert!(html.contains(&format!("value=\"{host}\"")));
     assert!(!html.contains(wrong));
     // An unreachable host.
@@ -339,7 +360,22 @@ async fn a_customer_connects_an_account_and_its_first_sync_runs() {
     assert_eq!(status, 200, "{jobs}");
     assert!(!jobs["data"]["results"].as_array().unwrap().is_empty());
 
+    let events = h.events().await;
+    for expected in ["integration-created", "sync-finished", "data-changed"] {
+        assert!(
+            events.contains(&expected.to_owned()),
+            "{expected} in {events:?}"
+        );
+    }
+
     lifecycle_of(&h, &id).await;
+    let events = h.events().await;
+    for expected in ["integration-state-changed", "integration-deleted"] {
+        assert!(
+            events.contains(&expected.to_owned()),
+            "{expected} in {events:?}"
+        );
+    }
 }
 
 /// GET, disable, relink, fields, tools, import and delete of a connected integration.

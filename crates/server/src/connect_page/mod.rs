@@ -107,6 +107,7 @@ async fn submit(State(state): State<AppState>, Path(token): Path<String>, body: 
             tool = factory.slug(),
             "connect flow: the credentials were refused"
         );
+        announce_failure(&state, &link, factory.slug()).await;
         form_state.error = Some(message);
         return with_status(
             StatusCode::UNPROCESSABLE_ENTITY,
@@ -291,6 +292,23 @@ async fn complete(
         tracing::warn!(integration_id = %done.integration.id, error, "cannot queue the first sync");
     }
     Ok(done)
+}
+
+/// Writes `connection-flow-failed` for the link's environment. A failure to write it is
+/// logged: the customer's page does not depend on it.
+async fn announce_failure(state: &AppState, link: &ConnectLink, tool: &str) {
+    let event = atsbridge_store::webhooks::connection_flow_failed(
+        tool,
+        &link.end_user,
+        format!("{}/dashboard", state.public_base()),
+    );
+    if let Err(error) = state
+        .store()
+        .emit_webhook_event(&link.environment_id, &event)
+        .await
+    {
+        tracing::warn!(%error, "cannot record the connection-flow-failed event");
+    }
 }
 
 // ---- pages ----

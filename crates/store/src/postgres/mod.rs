@@ -515,13 +515,11 @@ impl Store for PgStore {
         integration_id: &IntegrationId,
         credentials: &serde_json::Value,
     ) -> StoreResult<()> {
-        tenancy::update_credentials(
-            &self.client().await?,
-            &self.inner.key,
-            integration_id,
-            credentials,
-        )
-        .await
+        let mut client = self.client().await?;
+        let tx = client.transaction().await?;
+        tenancy::update_credentials(&tx, &self.inner.key, integration_id, credentials).await?;
+        tx.commit().await?;
+        Ok(())
     }
 
     async fn set_integration_enabled(
@@ -544,7 +542,7 @@ impl Store for PgStore {
         integration_id: &IntegrationId,
         valid: bool,
     ) -> StoreResult<Option<Integration>> {
-        tenancy::set_credentials_valid(&self.client().await?, integration_id, valid).await
+        tenancy::set_credentials_valid(&mut self.client().await?, integration_id, valid).await
     }
 
     async fn create_connect_link(&self, link: NewConnectLink) -> StoreResult<String> {

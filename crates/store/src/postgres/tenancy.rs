@@ -470,16 +470,20 @@ pub(crate) async fn update_credentials(
         &credentials_bytes(credentials)?,
         integration_id.as_str().as_bytes(),
     )?;
-    let updated = client
-        .execute(
-            "UPDATE integrations SET credentials = $1, credentials_valid = 1 WHERE id = $2",
+    let Some(before) = locked_integration(client, integration_id).await? else {
+        return Err(StoreError::IntegrationNotFound(integration_id.to_string()));
+    };
+    let row = client
+        .query_one(
+            &format!(
+                "UPDATE integrations SET credentials = $1, credentials_valid = 1 WHERE id = $2
+                 RETURNING {INTEGRATION_COLUMNS}"
+            ),
             &[&sealed, &integration_id.as_str()],
         )
         .await?;
-    if updated == 0 {
-        return Err(StoreError::IntegrationNotFound(integration_id.to_string()));
-    }
-    Ok(())
+    let after = integration_from_row(&row)?;
+    announce_status_change(client, &before, &after, now()).await
 }
 
 pub(crate) async fn set_integration_enabled(
@@ -489,22 +493,24 @@ pub(crate) async fn set_integration_enabled(
     enabled: bool,
 ) -> Result<Option<Integration>, StoreError> {
     let tx = client.transaction().await?;
-    let row = tx
-        .query_opt(
-            &format!(
-                "UPDATE integrations SET enabled = $1 WHERE id = $2 AND environment_id = $3
-                 RETURNING {INTEGRATION_COLUMNS}"
-            ),
-            &[
-                &i64::from(enabled),
-                &integration_id.as_str(),
-                &environment_id.as_str(),
-            ],
-        )
-        .await?;
-    let Some(row) = row else {
+    let Some(before) = locked_integration(&tx, integration_id).await? else {
         return Ok(None);
     };
+    if &before.environment_id != environment_id {
+        return Ok(None);
+    }
+    if before.enabled == enabled {
+        return Ok(Some(before));
+    }
+    let at = now();
+    let row = tx
+        .query_one(
+            &format!(
+                "UPDATE integrations SET enabled = $1 WHERE id = $2 RETURNING {INTEGRATION_COLUMNS}"
+            ),
+            &[&i64::from(enabled), &integration_id.as_str()],
+        )
+        .await?;
     if !enabled {
         // Cancels the integration's runs wherever they run: the owner's next heartbeat
         // finds its run closed and stops without deleting anything.
@@ -512,29 +518,68 @@ pub(crate) async fn set_integration_enabled(
             "UPDATE sync_runs
              SET status = 'cancelled', finished_at = $1, error = 'integration disabled'
              WHERE integration_id = $2 AND status IN ('queued', 'running')",
-            &[&ts_to_sql(now()), &integration_id.as_str()],
+            &[&ts_to_sql(at), &integration_id.as_str()],
         )
         .await?;
     }
     let integration = integration_from_row(&row)?;
+    announce_status_change(&tx, &before, &integration, at).await?;
     tx.commit().await?;
     Ok(Some(integration))
 }
 
+/// Reads an integration and locks its row until the transaction ends.
+async fn locked_integration(
+    tx: &impl GenericClient,
+    integration_id: &IntegrationId,
+) -> Result<Option<Integration>, StoreError> {
+    tx.query_opt(
+        &format!("SELECT {INTEGRATION_COLUMNS} FROM integrations WHERE id = $1 FOR UPDATE"),
+        &[&integration_id.as_str()],
+    )
+    .await?
+    .as_ref()
+    .map(integration_from_row)
+    .transpose()
+}
+
+/// Writes `integration-state-changed` when Kombo's status of the integration changed.
+async fn announce_status_change(
+    tx: &impl GenericClient,
+    before: &Integration,
+    after: &Integration,
+    at: atsbridge_schema::Timestamp,
+) -> Result<(), StoreError> {
+    if before.status() != after.status() {
+        let event = webhooks::integration_state_changed(after, at);
+        enqueue_event(tx, &after.environment_id, &event, at).await?;
+    }
+    Ok(())
+}
+
 pub(crate) async fn set_credentials_valid(
-    client: &Object,
+    client: &mut Object,
     integration_id: &IntegrationId,
     valid: bool,
 ) -> Result<Option<Integration>, StoreError> {
-    let row = client
-        .query_opt(
+    let tx = client.transaction().await?;
+    let Some(before) = locked_integration(&tx, integration_id).await? else {
+        return Err(StoreError::IntegrationNotFound(integration_id.to_string()));
+    };
+    if before.credentials_valid == valid {
+        return Ok(None);
+    }
+    let row = tx
+        .query_one(
             &format!(
-                "UPDATE integrations SET credentials_valid = $1
-                 WHERE id = $2 AND credentials_valid != $1
+                "UPDATE integrations SET credentials_valid = $1 WHERE id = $2
                  RETURNING {INTEGRATION_COLUMNS}"
             ),
             &[&i64::from(valid), &integration_id.as_str()],
         )
         .await?;
-    row.as_ref().map(integration_from_row).transpose()
+    let integration = integration_from_row(&row)?;
+    announce_status_change(&tx, &before, &integration, now()).await?;
+    tx.commit().await?;
+    Ok(Some(integration))
 }

@@ -590,7 +590,10 @@ impl Store for SqliteStore {
     ) -> StoreResult<()> {
         let (id, credentials) = (integration_id.clone(), credentials.clone());
         self.write(move |conn, inner| {
-            tenancy::update_credentials(conn, &inner.key, &id, &credentials)
+            let tx = conn.transaction()?;
+            tenancy::update_credentials(&tx, &inner.key, &id, &credentials)?;
+            tx.commit()?;
+            Ok(())
         })
         .await
     }

@@ -464,14 +464,13 @@ pub(crate) fn update_credentials(
         source,
     })?;
     let sealed = key.seal(&plaintext, integration_id.as_str().as_bytes())?;
-    let updated = conn.execute(
+    let before = get_integration_tx(conn, integration_id)?;
+    conn.execute(
         "UPDATE integrations SET credentials = ?1, credentials_valid = 1 WHERE id = ?2",
         params![sealed, integration_id.as_str()],
     )?;
-    if updated == 0 {
-        return Err(StoreError::IntegrationNotFound(integration_id.to_string()));
-    }
-    Ok(())
+    let after = get_integration_tx(conn, integration_id)?;
+    announce_status_change(conn, &before, &after, crate::rows::now())
 }
 
 pub(crate) fn set_integration_enabled(
@@ -481,28 +480,56 @@ pub(crate) fn set_integration_enabled(
     enabled: bool,
 ) -> Result<Option<Integration>, StoreError> {
     let tx = conn.transaction()?;
-    let updated = tx.execute(
-        "UPDATE integrations SET enabled = ?1 WHERE id = ?2 AND environment_id = ?3",
-        params![
-            i64::from(enabled),
-            integration_id.as_str(),
-            environment_id.as_str()
-        ],
-    )?;
-    if updated == 0 {
+    let Some(before) = get_integration_in(&tx, environment_id, integration_id)? else {
         return Ok(None);
+    };
+    if before.enabled == enabled {
+        return Ok(Some(before));
     }
+    let now = crate::rows::now();
+    tx.execute(
+        "UPDATE integrations SET enabled = ?1 WHERE id = ?2",
+        params![i64::from(enabled), integration_id.as_str()],
+    )?;
     if !enabled {
         // Cancels the integration's runs wherever they run: the owner's next heartbeat
         // finds its run closed and stops without deleting anything.
         tx.execute(
             CANCEL_RUNS_OF_DISABLED_SQL,
-            params![ts_to_sql(crate::rows::now()), integration_id.as_str()],
+            params![ts_to_sql(now), integration_id.as_str()],
         )?;
     }
     let integration = get_integration_tx(&tx, integration_id)?;
+    announce_status_change(&tx, &before, &integration, now)?;
     tx.commit()?;
     Ok(Some(integration))
+}
+
+/// An integration of one environment, read inside a transaction.
+fn get_integration_in(
+    conn: &Connection,
+    environment_id: &EnvironmentId,
+    integration_id: &IntegrationId,
+) -> Result<Option<Integration>, StoreError> {
+    match get_integration_tx(conn, integration_id) {
+        Ok(found) if &found.environment_id == environment_id => Ok(Some(found)),
+        Ok(_) | Err(StoreError::IntegrationNotFound(_)) => Ok(None),
+        Err(other) => Err(other),
+    }
+}
+
+/// Writes `integration-state-changed` when Kombo's status of the integration changed.
+fn announce_status_change(
+    conn: &Connection,
+    before: &Integration,
+    after: &Integration,
+    now: Timestamp,
+) -> Result<(), StoreError> {
+    if before.status() != after.status() {
+        let event = webhooks::integration_state_changed(after, now);
+        enqueue_event(conn, &after.environment_id, &event, now)?;
+    }
+    Ok(())
 }
 
 /// Closes the queued and running runs of an integration that was just disabled.
@@ -516,14 +543,16 @@ pub(crate) fn set_credentials_valid(
     valid: bool,
 ) -> Result<Option<Integration>, StoreError> {
     let tx = conn.transaction()?;
-    let updated = tx.execute(
-        "UPDATE integrations SET credentials_valid = ?1 WHERE id = ?2 AND credentials_valid != ?1",
-        params![i64::from(valid), integration_id.as_str()],
-    )?;
-    if updated == 0 {
+    let before = get_integration_tx(&tx, integration_id)?;
+    if before.credentials_valid == valid {
         return Ok(None);
     }
+    tx.execute(
+        "UPDATE integrations SET credentials_valid = ?1 WHERE id = ?2",
+        params![i64::from(valid), integration_id.as_str()],
+    )?;
     let integration = get_integration_tx(&tx, integration_id)?;
+    announce_status_change(&tx, &before, &integration, crate::rows::now())?;
     tx.commit()?;
     Ok(Some(integration))
 }
