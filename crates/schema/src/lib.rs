@@ -18,6 +18,7 @@ pub mod enums;
 pub mod envelope;
 pub mod format;
 mod id;
+pub mod integration;
 mod model;
 pub mod record;
 pub(crate) mod serde_util;

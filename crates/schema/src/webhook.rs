@@ -9,6 +9,7 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use crate::Timestamp;
+pub use crate::integration::{IntegrationStatus, SetupStatus};
 
 /// One webhook message: a unique id, the event type and its data.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
@@ -141,30 +142,6 @@ pub enum QaStatus {
     Passed,
 }
 
-/// Setup progress of an integration.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
-#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-pub enum SetupStatus {
-    /// Setup steps are still open.
-    Incomplete,
-    /// Setup done; the first full sync has not finished yet.
-    FinalSyncPending,
-    /// Ready.
-    Completed,
-}
-
-/// State of an integration.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
-#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-pub enum IntegrationState {
-    /// Working.
-    Active,
-    /// Its credentials stopped working.
-    Invalid,
-    /// Disabled.
-    Inactive,
-}
-
 /// Data of `integration-state-changed`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -182,7 +159,7 @@ pub struct IntegrationStateChanged {
     /// Setup status.
     pub setup_status: SetupStatus,
     /// State.
-    pub state: IntegrationState,
+    pub state: IntegrationStatus,
     /// When the state changed.
     pub updated_at: Timestamp,
 }

@@ -6,7 +6,7 @@
 
 use atsbridge_schema::webhook::{
     ChangedModel, ConnectionFlowFailed, DataChanged, IntegrationCategory, IntegrationCreated,
-    IntegrationDeleted, IntegrationState, IntegrationStateChanged, QaStatus, SetupStatus,
+    IntegrationDeleted, IntegrationStateChanged, IntegrationStatus, QaStatus, SetupStatus,
     SyncFinished, WebhookEndUser, WebhookEvent, WebhookPayload,
 };
 use atsbridge_schema::{Model, Timestamp};
@@ -67,7 +67,7 @@ fn samples() -> Vec<WebhookEvent> {
             end_user: end_user(Some("hr@acme.example")),
             qa_status: QaStatus::Passed,
             setup_status: SetupStatus::FinalSyncPending,
-            state: IntegrationState::Invalid,
+            state: IntegrationStatus::Invalid,
             updated_at: at("2026-01-02T03:04:05Z"),
         }),
         WebhookEvent::ConnectionFlowFailed(ConnectionFlowFailed {

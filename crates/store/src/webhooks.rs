@@ -20,8 +20,8 @@ use std::fmt;
 
 use atsbridge_schema::webhook::{
     ChangedModel, ConnectionFlowFailed, DataChanged, IntegrationCategory, IntegrationCreated,
-    IntegrationDeleted, IntegrationState, IntegrationStateChanged, QaStatus, SetupStatus,
-    SyncFinished, WebhookEndUser, WebhookEvent, WebhookPayload,
+    IntegrationDeleted, IntegrationStateChanged, QaStatus, SyncFinished, WebhookEndUser,
+    WebhookEvent, WebhookPayload,
 };
 use atsbridge_schema::{Model, Timestamp};
 use base64::Engine as _;
@@ -31,8 +31,8 @@ use serde::{Deserialize, Serialize};
 use crate::crypto::random_base58;
 use crate::error::StoreError;
 use crate::model::{
-    EndUser, EnvironmentId, Integration, IntegrationStatus, ModelCounts, RunId, RunOutcome,
-    RunStatus, WebhookEndpointId,
+    EndUser, EnvironmentId, Integration, ModelCounts, RunId, RunOutcome, RunStatus,
+    WebhookEndpointId,
 };
 
 /// Prefix of webhook signing secrets (the Standard Webhooks form: `whsec_` + base64 key).
@@ -455,16 +455,8 @@ pub fn integration_state_changed(
     integration: &Integration,
     updated_at: Timestamp,
 ) -> WebhookPayload {
-    let state = match integration.status() {
-        IntegrationStatus::Active => IntegrationState::Active,
-        IntegrationStatus::Invalid => IntegrationState::Invalid,
-        IntegrationStatus::Inactive => IntegrationState::Inactive,
-    };
-    let setup_status = match integration.setup_status {
-        crate::model::SetupStatus::Incomplete => SetupStatus::Incomplete,
-        crate::model::SetupStatus::FinalSyncPending => SetupStatus::FinalSyncPending,
-        crate::model::SetupStatus::Completed => SetupStatus::Completed,
-    };
+    let state = integration.status();
+    let setup_status = integration.setup_status;
     payload(WebhookEvent::IntegrationStateChanged(
         IntegrationStateChanged {
             integration_tool: integration.tool.clone(),
