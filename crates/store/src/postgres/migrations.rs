@@ -9,10 +9,17 @@ use crate::error::StoreError;
 use crate::rows::{now, ts_to_sql};
 
 /// In ascending order. Never edit a released migration; add a new one.
-const MIGRATIONS: &[(i64, &str)] = &[(
-    1,
-    include_str!("../../migrations/postgres/0001_initial.sql"),
-)];
+const MIGRATIONS: &[(i64, &str)] = &[
+    (
+        1,
+        include_str!("../../migrations/postgres/0001_initial.sql"),
+    ),
+    // 2 and 3 are taken by other branches of the same release.
+    (
+        4,
+        include_str!("../../migrations/postgres/0004_records_by_changed_at.sql"),
+    ),
+];
 
 /// Key of the advisory lock that serializes migrations across processes ("atsbmigr").
 const MIGRATION_LOCK: i64 = 0x6174_7362_6d69_6772;
