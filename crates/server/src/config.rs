@@ -2,6 +2,7 @@
 
 use std::time::Duration;
 
+use crate::dashboard::DashboardConfig;
 use crate::data_url::DataUrlPolicy;
 
 /// Settings of the HTTP API.
@@ -15,6 +16,8 @@ pub struct ServerConfig {
     pub data_url_max_bytes: usize,
     /// Deadline for one `data_url` download.
     pub data_url_timeout: Duration,
+    /// The operator dashboard's admin token and session settings.
+    pub dashboard: DashboardConfig,
 }
 
 impl Default for ServerConfig {
@@ -24,6 +27,7 @@ impl Default for ServerConfig {
             allow_private_data_urls: false,
             data_url_max_bytes: 25 * 1024 * 1024,
             data_url_timeout: Duration::from_secs(30),
+            dashboard: DashboardConfig::default(),
         }
     }
 }

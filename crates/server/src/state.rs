@@ -121,6 +121,11 @@ impl AppState {
         &self.inner.config
     }
 
+    /// The connector registry.
+    pub(crate) fn registry(&self) -> &ConnectorRegistry {
+        &self.inner.registry
+    }
+
     /// The sync trigger.
     pub(crate) fn sync(&self) -> &Arc<dyn SyncTrigger> {
         &self.inner.sync
