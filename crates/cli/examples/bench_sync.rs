@@ -137,6 +137,8 @@ async fn main() -> anyhow::Result<()> {
                 sync_only_created_applications: false,
                 ..IntegrationSettings::default()
             },
+            end_user: None,
+            setup_status: atsbridge_store::SetupStatus::Completed,
         })
         .await?;
 

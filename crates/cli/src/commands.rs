@@ -257,6 +257,8 @@ pub async fn add_integration(flags: &ConfigFlags, args: AddIntegrationArgs) -> a
                 default_source_name: args.default_source.clone(),
                 ..IntegrationSettings::default()
             },
+            end_user: None,
+            setup_status: atsbridge_store::SetupStatus::FinalSyncPending,
         })
         .await?;
     println!("{}", integration.id.as_str());

@@ -149,6 +149,8 @@ pub async fn run(args: DemoArgs) -> anyhow::Result<()> {
                 default_source_name: Some("atsbridge".to_owned()),
                 ..IntegrationSettings::default()
             },
+            end_user: None,
+            setup_status: atsbridge_store::SetupStatus::FinalSyncPending,
         })
         .await?;
 

@@ -239,6 +239,8 @@ async fn a_command_beside_a_running_server_leaves_its_runs_alone() {
             remote_label: None,
             credentials: serde_json::json!({}),
             settings: IntegrationSettings::default(),
+            end_user: None,
+            setup_status: atsbridge_store::SetupStatus::Completed,
         })
         .await
         .unwrap();
@@ -291,6 +293,8 @@ async fn sync_beside_a_live_run_of_the_integration_refuses_and_names_it() {
                 "api_key": "unused-test-key",
             }),
             settings: IntegrationSettings::default(),
+            end_user: None,
+            setup_status: atsbridge_store::SetupStatus::Completed,
         })
         .await
         .unwrap();

@@ -1,5 +1,6 @@
 //! Bearer API keys and the `X-Integration-Id` header.
 
+use atsbridge_schema::envelope::ErrorCode;
 use atsbridge_store::{EnvironmentId, Integration, IntegrationId};
 use axum::extract::FromRequestParts;
 use http::header::AUTHORIZATION;
@@ -85,6 +86,10 @@ impl FromRequestParts<AppState> for IntegrationScope {
             .get_integration(&caller.environment_id, &integration_id)
             .await?
         {
+            Some(integration) if !integration.enabled => Err(ApiError::new(
+                ErrorCode::IntegrationInactive,
+                "the integration is disabled; enable it with PUT /v1/integrations/{id}/enabled",
+            )),
             Some(integration) => {
                 tracing::Span::current().record("integration_id", raw);
                 Ok(IntegrationScope {

@@ -126,6 +126,8 @@ async fn start() -> (
                 default_source_name: Some("atsbridge".into()),
                 ..IntegrationSettings::default()
             },
+            end_user: None,
+            setup_status: atsbridge_store::SetupStatus::Completed,
         })
         .await
         .unwrap();

@@ -102,6 +102,8 @@ async fn start() -> App {
             remote_label: None,
             credentials: json!({}),
             settings: IntegrationSettings::default(),
+            end_user: None,
+            setup_status: atsbridge_store::SetupStatus::Completed,
         })
         .await
         .unwrap();

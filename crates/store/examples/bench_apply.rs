@@ -64,6 +64,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             remote_label: None,
             credentials: json!({}),
             settings: IntegrationSettings::default(),
+            end_user: None,
+            setup_status: atsbridge_store::SetupStatus::Completed,
         })
         .await?;
     let id = integration.id.clone();

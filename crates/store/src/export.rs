@@ -98,6 +98,14 @@ pub enum ExportRow {
         sync_state: Option<String>,
         /// Creation time.
         created_at: i64,
+        /// 1 when enabled, 0 when disabled.
+        enabled: i64,
+        /// 1 while the provider accepts the credentials.
+        credentials_valid: i64,
+        /// Kombo's setup status.
+        setup_status: String,
+        /// The end user as JSON text.
+        end_user: Option<String>,
     },
     /// A row of `records`.
     Record {
@@ -230,6 +238,10 @@ fn layout(table: ExportTable) -> (&'static [&'static str], &'static [&'static st
                 "settings",
                 "sync_state",
                 "created_at",
+                "enabled",
+                "credentials_valid",
+                "setup_status",
+                "end_user",
             ],
             &["id"],
         ),
@@ -378,6 +390,10 @@ impl ExportRow {
                 settings: row.text(5)?,
                 sync_state: row.opt_text(6)?,
                 created_at: row.int(7)?,
+                enabled: row.int(8)?,
+                credentials_valid: row.int(9)?,
+                setup_status: row.text(10)?,
+                end_user: row.opt_text(11)?,
             },
             ExportTable::Records => ExportRow::Record {
                 seq: row.int(0)?,
@@ -449,6 +465,10 @@ impl ExportRow {
                 settings,
                 sync_state,
                 created_at,
+                enabled,
+                credentials_valid,
+                setup_status,
+                end_user,
             } => vec![
                 text(id),
                 text(environment_id),
@@ -458,6 +478,10 @@ impl ExportRow {
                 text(settings),
                 opt_text(sync_state),
                 Param::Int(*created_at),
+                Param::Int(*enabled),
+                Param::Int(*credentials_valid),
+                text(setup_status),
+                opt_text(end_user),
             ],
             ExportRow::Record {
                 seq,

@@ -35,10 +35,10 @@ pub use explain::{QueryPlan, full_scans};
 pub use export::{ExportKey, ExportRow, ExportTable};
 pub use keys::{MAX_KEY_VALUE_CHARS, RecordKey, index_keys};
 pub use model::{
-    ApiKey, ApiKeyId, BatchResult, Environment, EnvironmentId, Integration, IntegrationId,
-    IntegrationSettings, KeyFilter, ModelCounts, NewApiKey, NewIntegration, RecordQuery,
-    RecordWrite, RelationQuery, RunId, RunOutcome, RunStatus, StoredRecord, SyncMode, SyncRun,
-    TrackedApplication, TrackedRestriction,
+    ApiKey, ApiKeyId, BatchResult, EndUser, Environment, EnvironmentId, Integration, IntegrationId,
+    IntegrationSettings, IntegrationStatus, KeyFilter, ModelCounts, NewApiKey, NewIntegration,
+    RecordQuery, RecordWrite, RelationQuery, RunId, RunOutcome, RunStatus, SetupStatus,
+    StoredRecord, SyncMode, SyncRun, TrackedApplication, TrackedRestriction,
 };
 pub use postgres::{DEFAULT_MAX_CONNECTIONS, PgOptions, PgStore};
 pub use sqlite::{DEFAULT_MAX_READERS, SqliteOptions, SqliteStore};
@@ -214,12 +214,32 @@ pub trait Store: Send + Sync {
         integration_id: &IntegrationId,
     ) -> StoreResult<serde_json::Value>;
 
-    /// Replaces the integration's credentials (encrypted again with a fresh nonce).
+    /// Replaces the integration's credentials (encrypted again with a fresh nonce) and marks
+    /// them valid: new credentials are only stored after the connector's check accepted them.
     async fn update_credentials(
         &self,
         integration_id: &IntegrationId,
         credentials: &serde_json::Value,
     ) -> StoreResult<()>;
+
+    /// Turns an integration on or off within an environment; `None` if it does not exist
+    /// there. A disabled integration keeps its records and credentials but neither syncs
+    /// nor serves.
+    async fn set_integration_enabled(
+        &self,
+        environment_id: &EnvironmentId,
+        integration_id: &IntegrationId,
+        enabled: bool,
+    ) -> StoreResult<Option<Integration>>;
+
+    /// Records whether the provider accepted the integration's credentials the last time
+    /// they were used. Returns the integration when this changed its status, `None` when
+    /// nothing changed.
+    async fn set_credentials_valid(
+        &self,
+        integration_id: &IntegrationId,
+        valid: bool,
+    ) -> StoreResult<Option<Integration>>;
 
     // ---- records: writes (sync engine and server writes) ----
 

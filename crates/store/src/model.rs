@@ -157,6 +157,11 @@ pub struct NewIntegration {
     pub credentials: serde_json::Value,
     /// Initial settings.
     pub settings: IntegrationSettings,
+    /// Who connected the account (from a connect link); `None` for integrations made by the
+    /// operator, whose end user is derived from the remote label.
+    pub end_user: Option<EndUser>,
+    /// Setup status to start in: [`SetupStatus::FinalSyncPending`] until the first sync.
+    pub setup_status: SetupStatus,
 }
 
 impl fmt::Debug for NewIntegration {
@@ -167,7 +172,79 @@ impl fmt::Debug for NewIntegration {
             .field("remote_label", &self.remote_label)
             .field("credentials", &"<redacted>")
             .field("settings", &self.settings)
+            .field("end_user", &self.end_user)
+            .field("setup_status", &self.setup_status)
             .finish()
+    }
+}
+
+/// The customer an integration was connected for, as the application developer named them
+/// when creating the connect link (Kombo's `end_user`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EndUser {
+    /// The customer's organization.
+    pub organization_name: String,
+    /// E-mail of the person who connected the account.
+    pub creator_email: Option<String>,
+    /// The application's own id for the customer.
+    pub origin_id: Option<String>,
+}
+
+/// Whether an integration works (Kombo's integration `status`, and the `state` of
+/// `integration-state-changed`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum IntegrationStatus {
+    /// Enabled, and its credentials were accepted the last time they were used.
+    Active,
+    /// Enabled, but the provider refused its credentials; a relink fixes it.
+    Invalid,
+    /// Disabled by the operator or the application: it neither syncs nor serves.
+    Inactive,
+}
+
+impl IntegrationStatus {
+    /// Kombo's spelling.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            IntegrationStatus::Active => "ACTIVE",
+            IntegrationStatus::Invalid => "INVALID",
+            IntegrationStatus::Inactive => "INACTIVE",
+        }
+    }
+}
+
+/// How far an integration's setup has come (Kombo's `setup_status`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum SetupStatus {
+    /// Not used by atsbridge's own flow (a connect flow either creates a working
+    /// integration or none); kept because Kombo's wire format has it.
+    Incomplete,
+    /// Connected; the first full sync has not finished yet.
+    FinalSyncPending,
+    /// Connected and synced at least once.
+    Completed,
+}
+
+impl SetupStatus {
+    /// Kombo's spelling, as stored.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SetupStatus::Incomplete => "INCOMPLETE",
+            SetupStatus::FinalSyncPending => "FINAL_SYNC_PENDING",
+            SetupStatus::Completed => "COMPLETED",
+        }
+    }
+
+    /// Parses the stored spelling.
+    pub fn parse(value: &str) -> Option<Self> {
+        match value {
+            "INCOMPLETE" => Some(SetupStatus::Incomplete),
+            "FINAL_SYNC_PENDING" => Some(SetupStatus::FinalSyncPending),
+            "COMPLETED" => Some(SetupStatus::Completed),
+            _ => None,
+        }
     }
 }
 
@@ -186,6 +263,27 @@ pub struct Integration {
     pub settings: IntegrationSettings,
     /// When the integration was created.
     pub created_at: Timestamp,
+    /// Off: the integration neither syncs nor serves (its data and credentials are kept).
+    pub enabled: bool,
+    /// Whether the provider accepted the credentials the last time they were used.
+    pub credentials_valid: bool,
+    /// How far setup has come.
+    pub setup_status: SetupStatus,
+    /// Who the integration was connected for.
+    pub end_user: EndUser,
+}
+
+impl Integration {
+    /// Kombo's `status`: disabled wins over invalid credentials.
+    pub fn status(&self) -> IntegrationStatus {
+        if !self.enabled {
+            IntegrationStatus::Inactive
+        } else if !self.credentials_valid {
+            IntegrationStatus::Invalid
+        } else {
+            IntegrationStatus::Active
+        }
+    }
 }
 
 /// One record to write in [`Store::apply_batch`](crate::Store::apply_batch).

@@ -11,8 +11,8 @@ use chrono::DateTime;
 
 use crate::error::StoreError;
 use crate::model::{
-    Environment, EnvironmentId, Integration, IntegrationId, IntegrationSettings, ModelCounts,
-    RunId, RunStatus, StoredRecord, SyncMode, SyncRun,
+    EndUser, Environment, EnvironmentId, Integration, IntegrationId, IntegrationSettings,
+    ModelCounts, RunId, RunStatus, SetupStatus, StoredRecord, SyncMode, SyncRun,
 };
 
 /// Prefix of generated API key secrets (makes them recognisable in secret scanners).
@@ -306,24 +306,65 @@ pub(crate) fn credentials_from_plaintext(
 }
 
 /// The integration columns read by [`integration_from_raw`], in order.
-pub(crate) const INTEGRATION_COLUMNS: &str =
-    "id, environment_id, tool, remote_label, settings, created_at";
+pub(crate) const INTEGRATION_COLUMNS: &str = "id, environment_id, tool, remote_label, settings, \
+     created_at, enabled, credentials_valid, setup_status, end_user";
 
 /// Raw integration columns (see [`INTEGRATION_COLUMNS`]).
-pub(crate) type RawIntegration = (String, String, String, Option<String>, String, i64);
+pub(crate) struct RawIntegration {
+    pub(crate) id: String,
+    pub(crate) environment_id: String,
+    pub(crate) tool: String,
+    pub(crate) remote_label: Option<String>,
+    pub(crate) settings: String,
+    pub(crate) created_at: i64,
+    pub(crate) enabled: i64,
+    pub(crate) credentials_valid: i64,
+    pub(crate) setup_status: String,
+    pub(crate) end_user: Option<String>,
+}
 
 pub(crate) fn integration_from_raw(raw: RawIntegration) -> Result<Integration, StoreError> {
-    let (id, environment_id, tool, remote_label, settings, created_at) = raw;
-    let settings = serde_json::from_str(&settings).map_err(|e| {
+    let id = raw.id;
+    let settings = serde_json::from_str(&raw.settings).map_err(|e| {
         StoreError::Corrupt(format!("settings of integration {id} are not valid: {e}"))
     })?;
+    let setup_status = SetupStatus::parse(&raw.setup_status).ok_or_else(|| {
+        StoreError::Corrupt(format!(
+            "integration {id} has unknown setup status `{}`",
+            raw.setup_status
+        ))
+    })?;
+    let end_user = match raw.end_user {
+        Some(text) => serde_json::from_str(&text).map_err(|e| {
+            StoreError::Corrupt(format!("end user of integration {id} is not valid: {e}"))
+        })?,
+        // Integrations made by the operator before connect links existed: the remote
+        // account's label is the best organization name there is.
+        None => EndUser {
+            organization_name: raw.remote_label.clone().unwrap_or_else(|| raw.tool.clone()),
+            creator_email: None,
+            origin_id: None,
+        },
+    };
     Ok(Integration {
         id: IntegrationId::new(id),
-        environment_id: EnvironmentId::new(environment_id),
-        tool,
-        remote_label,
+        environment_id: EnvironmentId::new(raw.environment_id),
+        tool: raw.tool,
+        remote_label: raw.remote_label,
         settings,
-        created_at: ts_from_sql(created_at)?,
+        created_at: ts_from_sql(raw.created_at)?,
+        enabled: raw.enabled != 0,
+        credentials_valid: raw.credentials_valid != 0,
+        setup_status,
+        end_user,
+    })
+}
+
+/// The end user as stored (JSON text).
+pub(crate) fn end_user_to_json(end_user: &EndUser) -> Result<String, StoreError> {
+    serde_json::to_string(end_user).map_err(|source| StoreError::Serialize {
+        what: "end user",
+        source,
     })
 }
 

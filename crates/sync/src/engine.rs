@@ -284,6 +284,31 @@ impl SyncEngine {
         }
     }
 
+    /// Keeps the integration's `status` in step with what the provider said about its
+    /// credentials: rejected makes it `INVALID` (a relink fixes it), a successful run makes it
+    /// valid again. Other failures say nothing about the credentials. A failure to record
+    /// the verdict is logged; the run's own result stands.
+    async fn record_credential_verdict(
+        &self,
+        integration: &Integration,
+        outcome: &Result<(), RunFailure>,
+    ) {
+        let valid = match outcome {
+            Ok(()) => true,
+            Err(RunFailure::Connector(error)) if *error.kind() == ErrorKind::Unauthenticated => {
+                false
+            }
+            Err(_) => return,
+        };
+        if let Err(error) = self
+            .store
+            .set_credentials_valid(&integration.id, valid)
+            .await
+        {
+            tracing::warn!(integration_id = %integration.id, %error, "cannot record whether the credentials work");
+        }
+    }
+
     fn claim(&self, integration_id: &IntegrationId) -> Result<RunningGuard<'_>, SyncError> {
         let mut running = self.running.lock().unwrap_or_else(PoisonError::into_inner);
         if running.contains_key(integration_id) {
@@ -599,6 +624,7 @@ impl SyncEngine {
                 },
             )
             .await?;
+        self.record_credential_verdict(integration, &outcome).await;
 
         match outcome {
             Ok(()) => {

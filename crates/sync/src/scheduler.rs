@@ -467,10 +467,19 @@ impl IntegrationWorker {
                 return;
             };
             let requested = match wake {
+                Wake::Forced(run) if !integration.enabled => {
+                    self.engine
+                        .close_unstarted(run.run_id, RunStatus::Cancelled, "integration disabled")
+                        .await;
+                    run.mode
+                }
                 Wake::Forced(run) => {
                     self.run_once(&integration, run).await;
                     run.mode
                 }
+                // A disabled integration keeps its loop (it may be enabled again) but skips
+                // every timer.
+                Wake::Timer(mode) if !integration.enabled => mode,
                 Wake::Timer(mode) => {
                     let (full, delta) = intervals(&integration.settings);
                     let interval = if mode == SyncMode::Full { full } else { delta };

@@ -180,6 +180,8 @@ async fn harness(sync_all: bool) -> Harness {
                 sync_only_created_applications: !sync_all,
                 ..IntegrationSettings::default()
             },
+            end_user: None,
+            setup_status: atsbridge_store::SetupStatus::Completed,
         })
         .await
         .unwrap();

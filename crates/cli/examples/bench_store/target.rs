@@ -698,6 +698,8 @@ fn new_integration(environment: &EnvironmentId) -> NewIntegration {
             sync_only_created_applications: false,
             ..IntegrationSettings::default()
         },
+        end_user: None,
+        setup_status: atsbridge_store::SetupStatus::Completed,
     }
 }
 

@@ -683,6 +683,8 @@ impl TestApp {
                 remote_label: None,
                 credentials: json!({"token": "t"}),
                 settings: settings.clone(),
+                end_user: None,
+                setup_status: atsbridge_store::SetupStatus::Completed,
             })
             .await
             .unwrap();
@@ -699,6 +701,8 @@ impl TestApp {
                 remote_label: None,
                 credentials: json!({}),
                 settings,
+                end_user: None,
+                setup_status: atsbridge_store::SetupStatus::Completed,
             })
             .await
             .unwrap();

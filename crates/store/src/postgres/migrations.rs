@@ -14,7 +14,11 @@ const MIGRATIONS: &[(i64, &str)] = &[
         1,
         include_str!("../../migrations/postgres/0001_initial.sql"),
     ),
-    // 2 and 3 are taken by other branches of the same release.
+    (
+        2,
+        include_str!("../../migrations/postgres/0002_integration_lifecycle.sql"),
+    ),
+    // 3 is taken by another branch of the same release.
     (
         4,
         include_str!("../../migrations/postgres/0004_records_by_changed_at.sql"),

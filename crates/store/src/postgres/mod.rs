@@ -430,6 +430,29 @@ impl Store for PgStore {
         .await
     }
 
+    async fn set_integration_enabled(
+        &self,
+        environment_id: &EnvironmentId,
+        integration_id: &IntegrationId,
+        enabled: bool,
+    ) -> StoreResult<Option<Integration>> {
+        tenancy::set_integration_enabled(
+            &mut self.client().await?,
+            environment_id,
+            integration_id,
+            enabled,
+        )
+        .await
+    }
+
+    async fn set_credentials_valid(
+        &self,
+        integration_id: &IntegrationId,
+        valid: bool,
+    ) -> StoreResult<Option<Integration>> {
+        tenancy::set_credentials_valid(&self.client().await?, integration_id, valid).await
+    }
+
     async fn apply_batch(
         &self,
         integration_id: &IntegrationId,

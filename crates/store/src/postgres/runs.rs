@@ -222,6 +222,17 @@ pub(crate) async fn finish_run(
     if updated == 0 {
         return Err(StoreError::RunNotFound(run_id.0));
     }
+    if outcome.status == RunStatus::Succeeded {
+        // The first successful run completes an integration's setup (Kombo's `setup_status`).
+        client
+            .execute(
+                "UPDATE integrations SET setup_status = 'COMPLETED'
+                 WHERE setup_status = 'FINAL_SYNC_PENDING'
+                   AND id = (SELECT integration_id FROM sync_runs WHERE id = $1)",
+                &[&run_id.0],
+            )
+            .await?;
+    }
     Ok(())
 }
 

@@ -11,8 +11,9 @@ use crate::model::{
 };
 use crate::rows::{
     API_KEY_PREFIX, INTEGRATION_COLUMNS, RawIntegration, credentials_bytes,
-    credentials_from_plaintext, environment_from_raw, integration_from_raw, now, settings_to_json,
-    ts_from_sql, ts_to_sql, validate_environment_name, validate_imported_secret, validate_tool,
+    credentials_from_plaintext, end_user_to_json, environment_from_raw, integration_from_raw, now,
+    settings_to_json, ts_from_sql, ts_to_sql, validate_environment_name, validate_imported_secret,
+    validate_tool,
 };
 use crate::sql::Param;
 
@@ -234,14 +235,20 @@ pub(crate) async fn create_integration(
         id.as_str().as_bytes(),
     )?;
     let settings = settings_to_json(&new.settings)?;
+    let end_user = new.end_user.as_ref().map(end_user_to_json).transpose()?;
     let created_at = now();
     // One statement: the environment check and the insert are atomic.
-    let inserted = client
-        .execute(
-            "INSERT INTO integrations
-                 (id, environment_id, tool, remote_label, credentials, settings, created_at)
-             SELECT $1::text, e.id, $3::text, $4::text, $5::bytea, $6::text, $7::bigint
-             FROM environments e WHERE e.id = $2",
+    let row = client
+        .query_opt(
+            &format!(
+                "INSERT INTO integrations
+                     (id, environment_id, tool, remote_label, credentials, settings, created_at,
+                      setup_status, end_user)
+                 SELECT $1::text, e.id, $3::text, $4::text, $5::bytea, $6::text, $7::bigint,
+                        $8::text, $9::text
+                 FROM environments e WHERE e.id = $2
+                 RETURNING {INTEGRATION_COLUMNS}"
+            ),
             &[
                 &id.as_str(),
                 &new.environment_id.as_str(),
@@ -250,34 +257,32 @@ pub(crate) async fn create_integration(
                 &sealed,
                 &settings,
                 &ts_to_sql(created_at),
+                &new.setup_status.as_str(),
+                &end_user,
             ],
         )
         .await?;
-    if inserted == 0 {
-        return Err(StoreError::EnvironmentNotFound(
+    match row {
+        Some(row) => integration_from_row(&row),
+        None => Err(StoreError::EnvironmentNotFound(
             new.environment_id.to_string(),
-        ));
+        )),
     }
-    Ok(Integration {
-        id,
-        environment_id: new.environment_id,
-        tool: new.tool,
-        remote_label: new.remote_label,
-        settings: new.settings,
-        created_at,
-    })
 }
 
-fn integration_from_row(row: &tokio_postgres::Row) -> Result<Integration, StoreError> {
-    let raw: RawIntegration = (
-        row.try_get(0)?,
-        row.try_get(1)?,
-        row.try_get(2)?,
-        row.try_get(3)?,
-        row.try_get(4)?,
-        row.try_get(5)?,
-    );
-    integration_from_raw(raw)
+pub(crate) fn integration_from_row(row: &tokio_postgres::Row) -> Result<Integration, StoreError> {
+    integration_from_raw(RawIntegration {
+        id: row.try_get(0)?,
+        environment_id: row.try_get(1)?,
+        tool: row.try_get(2)?,
+        remote_label: row.try_get(3)?,
+        settings: row.try_get(4)?,
+        created_at: row.try_get(5)?,
+        enabled: row.try_get(6)?,
+        credentials_valid: row.try_get(7)?,
+        setup_status: row.try_get(8)?,
+        end_user: row.try_get(9)?,
+    })
 }
 
 pub(crate) async fn get_integration(
@@ -399,7 +404,7 @@ pub(crate) async fn update_credentials(
     )?;
     let updated = client
         .execute(
-            "UPDATE integrations SET credentials = $1 WHERE id = $2",
+            "UPDATE integrations SET credentials = $1, credentials_valid = 1 WHERE id = $2",
             &[&sealed, &integration_id.as_str()],
         )
         .await?;
@@ -407,4 +412,61 @@ pub(crate) async fn update_credentials(
         return Err(StoreError::IntegrationNotFound(integration_id.to_string()));
     }
     Ok(())
+}
+
+pub(crate) async fn set_integration_enabled(
+    client: &mut Object,
+    environment_id: &EnvironmentId,
+    integration_id: &IntegrationId,
+    enabled: bool,
+) -> Result<Option<Integration>, StoreError> {
+    let tx = client.transaction().await?;
+    let row = tx
+        .query_opt(
+            &format!(
+                "UPDATE integrations SET enabled = $1 WHERE id = $2 AND environment_id = $3
+                 RETURNING {INTEGRATION_COLUMNS}"
+            ),
+            &[
+                &i64::from(enabled),
+                &integration_id.as_str(),
+                &environment_id.as_str(),
+            ],
+        )
+        .await?;
+    let Some(row) = row else {
+        return Ok(None);
+    };
+    if !enabled {
+        // Cancels the integration's runs wherever they run: the owner's next heartbeat
+        // finds its run closed and stops without deleting anything.
+        tx.execute(
+            "UPDATE sync_runs
+             SET status = 'cancelled', finished_at = $1, error = 'integration disabled'
+             WHERE integration_id = $2 AND status IN ('queued', 'running')",
+            &[&ts_to_sql(now()), &integration_id.as_str()],
+        )
+        .await?;
+    }
+    let integration = integration_from_row(&row)?;
+    tx.commit().await?;
+    Ok(Some(integration))
+}
+
+pub(crate) async fn set_credentials_valid(
+    client: &Object,
+    integration_id: &IntegrationId,
+    valid: bool,
+) -> Result<Option<Integration>, StoreError> {
+    let row = client
+        .query_opt(
+            &format!(
+                "UPDATE integrations SET credentials_valid = $1
+                 WHERE id = $2 AND credentials_valid != $1
+                 RETURNING {INTEGRATION_COLUMNS}"
+            ),
+            &[&i64::from(valid), &integration_id.as_str()],
+        )
+        .await?;
+    row.as_ref().map(integration_from_row).transpose()
 }

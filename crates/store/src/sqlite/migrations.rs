@@ -31,7 +31,12 @@ const MIGRATIONS: &[Migration] = &[
         sql: include_str!("../../migrations/0003_record_keys.sql"),
         then: Some(super::records::backfill_record_keys),
     },
-    // 4 and 5 are taken by other branches of the same release.
+    Migration {
+        version: 4,
+        sql: include_str!("../../migrations/0004_integration_lifecycle.sql"),
+        then: None,
+    },
+    // 5 is taken by another branch of the same release.
     Migration {
         version: 6,
         sql: include_str!("../../migrations/0006_records_by_changed_at.sql"),

@@ -485,6 +485,27 @@ impl Store for SqliteStore {
         .await
     }
 
+    async fn set_integration_enabled(
+        &self,
+        environment_id: &EnvironmentId,
+        integration_id: &IntegrationId,
+        enabled: bool,
+    ) -> StoreResult<Option<Integration>> {
+        let (env, id) = (environment_id.clone(), integration_id.clone());
+        self.write(move |conn, _| tenancy::set_integration_enabled(conn, &env, &id, enabled))
+            .await
+    }
+
+    async fn set_credentials_valid(
+        &self,
+        integration_id: &IntegrationId,
+        valid: bool,
+    ) -> StoreResult<Option<Integration>> {
+        let id = integration_id.clone();
+        self.write(move |conn, _| tenancy::set_credentials_valid(conn, &id, valid))
+            .await
+    }
+
     async fn apply_batch(
         &self,
         integration_id: &IntegrationId,

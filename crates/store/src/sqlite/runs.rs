@@ -246,8 +246,17 @@ pub(crate) fn finish_run(
     if updated == 0 {
         return Err(StoreError::RunNotFound(run_id.0));
     }
+    if outcome.status == RunStatus::Succeeded {
+        conn.prepare_cached(COMPLETE_SETUP_SQL)?
+            .execute([run_id.0])?;
+    }
     Ok(())
 }
+
+/// The first successful run completes an integration's setup (Kombo's `setup_status`).
+const COMPLETE_SETUP_SQL: &str = "UPDATE integrations SET setup_status = 'COMPLETED'
+     WHERE setup_status = 'FINAL_SYNC_PENDING'
+       AND id = (SELECT integration_id FROM sync_runs WHERE id = ?1)";
 
 /// Renews the lease of a queued or running run; `false` when the run is no longer in
 /// progress (it ended, or another process closed it because its lease had expired).

@@ -13,7 +13,7 @@ use crate::model::{
     NewApiKey, NewIntegration,
 };
 use crate::rows::{
-    API_KEY_PREFIX, INTEGRATION_COLUMNS, RawIntegration, environment_from_raw,
+    API_KEY_PREFIX, INTEGRATION_COLUMNS, RawIntegration, end_user_to_json, environment_from_raw,
     integration_from_raw, settings_to_json, validate_tool,
 };
 use crate::sql::Param;
@@ -213,12 +213,14 @@ pub(crate) fn create_integration(
         })?;
     let sealed = key.seal(&credentials, id.as_str().as_bytes())?;
     let settings = settings_to_json(&new.settings)?;
+    let end_user = new.end_user.as_ref().map(end_user_to_json).transpose()?;
     let tx = conn.transaction()?;
     require_environment(&tx, &new.environment_id)?;
     tx.execute(
         "INSERT INTO integrations
-             (id, environment_id, tool, remote_label, credentials, settings, created_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+             (id, environment_id, tool, remote_label, credentials, settings, created_at,
+              setup_status, end_user)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
         params![
             id.as_str(),
             new.environment_id.as_str(),
@@ -226,29 +228,42 @@ pub(crate) fn create_integration(
             new.remote_label,
             sealed,
             settings,
-            ts_to_sql(now)
+            ts_to_sql(now),
+            new.setup_status.as_str(),
+            end_user,
         ],
     )?;
+    let integration = get_integration_tx(&tx, &id)?;
     tx.commit()?;
-    Ok(Integration {
-        id,
-        environment_id: new.environment_id,
-        tool: new.tool,
-        remote_label: new.remote_label,
-        settings: new.settings,
-        created_at: now,
-    })
+    Ok(integration)
+}
+
+/// Reads an integration back inside a write transaction.
+fn get_integration_tx(conn: &Connection, id: &IntegrationId) -> Result<Integration, StoreError> {
+    let raw = conn
+        .query_row(
+            &format!("SELECT {INTEGRATION_COLUMNS} FROM integrations WHERE id = ?1"),
+            [id.as_str()],
+            integration_from_row,
+        )
+        .optional()?
+        .ok_or_else(|| StoreError::IntegrationNotFound(id.to_string()))?;
+    integration_from_raw(raw)
 }
 
 fn integration_from_row(row: &Row<'_>) -> rusqlite::Result<RawIntegration> {
-    Ok((
-        row.get(0)?,
-        row.get(1)?,
-        row.get(2)?,
-        row.get(3)?,
-        row.get(4)?,
-        row.get(5)?,
-    ))
+    Ok(RawIntegration {
+        id: row.get(0)?,
+        environment_id: row.get(1)?,
+        tool: row.get(2)?,
+        remote_label: row.get(3)?,
+        settings: row.get(4)?,
+        created_at: row.get(5)?,
+        enabled: row.get(6)?,
+        credentials_valid: row.get(7)?,
+        setup_status: row.get(8)?,
+        end_user: row.get(9)?,
+    })
 }
 
 pub(crate) fn get_integration(
@@ -362,11 +377,65 @@ pub(crate) fn update_credentials(
     })?;
     let sealed = key.seal(&plaintext, integration_id.as_str().as_bytes())?;
     let updated = conn.execute(
-        "UPDATE integrations SET credentials = ?1 WHERE id = ?2",
+        "UPDATE integrations SET credentials = ?1, credentials_valid = 1 WHERE id = ?2",
         params![sealed, integration_id.as_str()],
     )?;
     if updated == 0 {
         return Err(StoreError::IntegrationNotFound(integration_id.to_string()));
     }
     Ok(())
+}
+
+pub(crate) fn set_integration_enabled(
+    conn: &mut Connection,
+    environment_id: &EnvironmentId,
+    integration_id: &IntegrationId,
+    enabled: bool,
+) -> Result<Option<Integration>, StoreError> {
+    let tx = conn.transaction()?;
+    let updated = tx.execute(
+        "UPDATE integrations SET enabled = ?1 WHERE id = ?2 AND environment_id = ?3",
+        params![
+            i64::from(enabled),
+            integration_id.as_str(),
+            environment_id.as_str()
+        ],
+    )?;
+    if updated == 0 {
+        return Ok(None);
+    }
+    if !enabled {
+        // Cancels the integration's runs wherever they run: the owner's next heartbeat
+        // finds its run closed and stops without deleting anything.
+        tx.execute(
+            CANCEL_RUNS_OF_DISABLED_SQL,
+            params![ts_to_sql(crate::rows::now()), integration_id.as_str()],
+        )?;
+    }
+    let integration = get_integration_tx(&tx, integration_id)?;
+    tx.commit()?;
+    Ok(Some(integration))
+}
+
+/// Closes the queued and running runs of an integration that was just disabled.
+const CANCEL_RUNS_OF_DISABLED_SQL: &str = "UPDATE sync_runs
+     SET status = 'cancelled', finished_at = ?1, error = 'integration disabled'
+     WHERE integration_id = ?2 AND status IN ('queued', 'running')";
+
+pub(crate) fn set_credentials_valid(
+    conn: &mut Connection,
+    integration_id: &IntegrationId,
+    valid: bool,
+) -> Result<Option<Integration>, StoreError> {
+    let tx = conn.transaction()?;
+    let updated = tx.execute(
+        "UPDATE integrations SET credentials_valid = ?1 WHERE id = ?2 AND credentials_valid != ?1",
+        params![i64::from(valid), integration_id.as_str()],
+    )?;
+    if updated == 0 {
+        return Ok(None);
+    }
+    let integration = get_integration_tx(&tx, integration_id)?;
+    tx.commit()?;
+    Ok(Some(integration))
 }

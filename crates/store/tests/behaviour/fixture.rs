@@ -272,6 +272,8 @@ pub async fn integration(store: &dyn Store, env: &EnvironmentId) -> Integration 
             remote_label: Some("ACME".into()),
             credentials: json!({"api_key": "very-secret-api-key", "mandator_id": 7}),
             settings: IntegrationSettings::default(),
+            end_user: None,
+            setup_status: atsbridge_store::SetupStatus::Completed,
         })
         .await
         .unwrap()

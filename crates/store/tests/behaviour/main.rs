@@ -17,6 +17,7 @@
 mod copy;
 mod dashboard;
 mod fixture;
+mod lifecycle;
 mod plans;
 mod postgres_only;
 mod records;

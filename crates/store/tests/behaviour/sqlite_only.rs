@@ -131,6 +131,13 @@ async fn opening_an_older_database_backfills_the_key_index() {
              DROP INDEX records_live_by_seq;
              DROP INDEX sync_runs_by_status;
              ALTER TABLE records DROP COLUMN updated_at;
+             DROP TABLE connect_links;
+             DROP TABLE integration_fields;
+             DROP TABLE custom_fields;
+             ALTER TABLE integrations DROP COLUMN enabled;
+             ALTER TABLE integrations DROP COLUMN credentials_valid;
+             ALTER TABLE integrations DROP COLUMN setup_status;
+             ALTER TABLE integrations DROP COLUMN end_user;
              PRAGMA user_version = 2;",
         )
         .unwrap();

@@ -169,6 +169,8 @@ async fn unknown_environment_is_a_clear_error(f: &Fixture) {
             remote_label: None,
             credentials: json!({}),
             settings: IntegrationSettings::default(),
+            end_user: None,
+            setup_status: atsbridge_store::SetupStatus::Completed,
         })
         .await
         .unwrap_err();
