@@ -349,3 +349,82 @@ async fn connector_pages_render_the_coverage_declaration() {
     let (status, _) = get_page(&app, "/dashboard/no-such-page", Some(&cookie)).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
 }
+
+#[tokio::test]
+async fn disable_and_enable_switch_the_integration_and_block_force_sync() {
+    let app = app_with_token(Some(TOKEN)).await;
+    let cookie = login(&app, TOKEN).await;
+    let path = integration_path(&app);
+    let (_, page) = get_page(&app, &path, Some(&cookie)).await;
+    let csrf = csrf_of(&page);
+    assert!(page.contains(">Disable</button>"), "{page}");
+    let post = |action: &'static str, fields: Vec<(&'static str, String)>| {
+        client()
+            .post(format!("{}{path}/{action}", app.base))
+            .header(COOKIE, &cookie)
+            .form(&fields)
+            .send()
+    };
+
+    // Without the CSRF token nothing changes.
+    let response = post("enabled", vec![("enabled", "false".into())])
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::BAD_REQUEST);
+    let response = post(
+        "enabled",
+        vec![("csrf", csrf.clone()), ("enabled", "maybe".into())],
+    )
+    .await
+    .unwrap();
+    assert_eq!(response.status(), StatusCode::BAD_REQUEST);
+    let stored = app
+        .store
+        .find_integration(&app.integration.id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(stored.enabled);
+
+    let response = post(
+        "enabled",
+        vec![("csrf", csrf.clone()), ("enabled", "false".into())],
+    )
+    .await
+    .unwrap();
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    let stored = app
+        .store
+        .find_integration(&app.integration.id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(!stored.enabled);
+    let (_, page) = get_page(&app, &format!("{path}?notice=disabled"), Some(&cookie)).await;
+    assert!(page.contains(">disabled</span>"), "{page}");
+    assert!(page.contains(">Enable</button>"), "{page}");
+    assert!(page.contains("neither syncs nor serves"), "{page}");
+
+    // A disabled integration is not synced from the dashboard either.
+    let response = post(
+        "force-sync",
+        vec![("csrf", csrf.clone()), ("mode", "full".into())],
+    )
+    .await
+    .unwrap();
+    let location = response.headers()[LOCATION].to_str().unwrap().to_owned();
+    assert!(location.ends_with("?notice=disabled-no-sync"), "{location}");
+    assert!(app.trigger.requests.lock().unwrap().is_empty());
+
+    let response = post("enabled", vec![("csrf", csrf), ("enabled", "true".into())])
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    let stored = app
+        .store
+        .find_integration(&app.integration.id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(stored.enabled);
+}

@@ -242,6 +242,13 @@ pub(crate) async fn force_sync(
         }
     };
     let summary = load(&state, &raw_id).await?;
+    let page = format!(
+        "/dashboard/integrations/{}",
+        views::segment(summary.integration.id.as_str())
+    );
+    if !summary.integration.enabled {
+        return Ok(Redirect::to(&format!("{page}?notice=disabled-no-sync")).into_response());
+    }
     let outcome = state
         .sync()
         .force_sync(&summary.integration, mode)
@@ -266,9 +273,5 @@ pub(crate) async fn force_sync(
         .sync_id
         .parse::<i64>()
         .map_or_else(|_| String::new(), |id| format!("&run={id}"));
-    let target = format!(
-        "/dashboard/integrations/{}?notice={notice}{run}",
-        views::segment(summary.integration.id.as_str())
-    );
-    Ok(Redirect::to(&target).into_response())
+    Ok(Redirect::to(&format!("{page}?notice={notice}{run}")).into_response())
 }

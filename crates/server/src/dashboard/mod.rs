@@ -41,6 +41,10 @@ pub fn router() -> Router<AppState> {
             "/integrations/{integration_id}/force-sync",
             post(integration::force_sync),
         )
+        .route(
+            "/integrations/{integration_id}/enabled",
+            post(wiring::set_enabled),
+        )
         .route("/connectors", get(connectors::list))
         .route("/connectors/{tool}", get(connectors::show))
         .route("/assets/dashboard.css", get(stylesheet))

@@ -40,10 +40,14 @@ impl IntegrationSummary {
         })
     }
 
-    /// The status badge: disabled, syncing, healthy, failing or never synced.
+    /// The status badge: disabled, credentials invalid, syncing, healthy, failing or never
+    /// synced.
     pub(crate) fn status(&self) -> (Tone, &'static str) {
         if !self.enabled {
             return (Tone::Neutral, "disabled");
+        }
+        if !self.integration.credentials_valid {
+            return (Tone::Bad, "credentials invalid");
         }
         match (&self.last_run, &self.last_finished) {
             (Some(run), _) if !run.status.is_final() => (Tone::Busy, "syncing"),

@@ -1,13 +1,18 @@
-//! WIRE-IN POINTS: the dashboard parts that depend on store methods other branches of this
-//! release add (webhook deliveries; integration enable/disable and relink links). Each is
-//! one small function here, so merging those branches touches only this file.
+//! The dashboard's integration lifecycle (enable/disable) and the WIRE-IN POINTS for parts
+//! that depend on store methods other branches of this release add (webhook deliveries,
+//! relink links). Each is one small function here, so merging those branches touches only
+//! this file.
 
-use atsbridge_store::Integration;
+use atsbridge_store::{Integration, IntegrationId};
+use axum::Form;
+use axum::extract::{Path, State};
+use axum::response::{IntoResponse, Redirect, Response};
 use maud::{Markup, html};
+use serde::Deserialize;
 
-use super::DashboardError;
 use super::overview::IntegrationSummary;
-use super::views::Tone;
+use super::views::{self, Tone};
+use super::{Admin, DashboardError};
 use crate::state::AppState;
 
 /// One webhook delivery as the dashboard lists it.
@@ -69,19 +74,90 @@ pub(crate) fn deliveries_section(deliveries: Option<&[DeliveryRow]>) -> Markup {
     }
 }
 
-/// WIRE-IN (lifecycle branch): whether the integration is enabled. Every integration is
-/// enabled until the store knows the state.
-pub(crate) fn integration_enabled(_integration: &Integration) -> bool {
-    true
+/// Whether the integration is enabled (the lifecycle state of the store).
+pub(crate) fn integration_enabled(integration: &Integration) -> bool {
+    integration.enabled
 }
 
-/// WIRE-IN (lifecycle and connect branches): the enable/disable and relink buttons.
-/// Nothing until the store can change the state and create relink links.
-pub(crate) fn lifecycle_buttons(_summary: &IntegrationSummary, _base: &str, _csrf: &str) -> Markup {
-    html! {}
+/// The enable/disable button, and (WIRE-IN, connect branch) the relink button once the
+/// store can create relink links.
+pub(crate) fn lifecycle_buttons(summary: &IntegrationSummary, base: &str, csrf: &str) -> Markup {
+    let action = format!("{base}/enabled");
+    html! {
+        @if summary.integration.enabled {
+            (views::post_button(&action, csrf, &[("enabled", "false")], "btn btn-danger", "Disable"))
+        } @else {
+            (views::post_button(&action, csrf, &[("enabled", "true")], "btn btn-primary", "Enable"))
+        }
+    }
 }
 
-/// WIRE-IN: sentences for the notices of the lifecycle buttons.
-pub(crate) fn notice_text(_code: &str, _run: &str) -> Option<(Tone, String)> {
-    None
+/// Sentences for the notices of the lifecycle buttons.
+pub(crate) fn notice_text(code: &str, _run: &str) -> Option<(Tone, String)> {
+    match code {
+        "enabled" => Some((Tone::Good, "Integration enabled: it syncs and serves again.".to_owned())),
+        "disabled" => Some((
+            Tone::Neutral,
+            "Integration disabled: it neither syncs nor serves; its records and credentials are kept.".to_owned(),
+        )),
+        "disabled-no-sync" => Some((
+            Tone::Bad,
+            "The integration is disabled; enable it before forcing a sync.".to_owned(),
+        )),
+        _ => None,
+    }
+}
+
+/// The enable/disable form.
+#[derive(Debug, Deserialize)]
+pub(crate) struct EnabledForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    enabled: String,
+}
+
+/// `POST /dashboard/integrations/{integration_id}/enabled`: turns the integration on or off
+/// through the store's lifecycle state (disabling cancels its queued and running runs).
+pub(crate) async fn set_enabled(
+    State(state): State<AppState>,
+    admin: Admin,
+    Path(raw_id): Path<String>,
+    form: Result<Form<EnabledForm>, axum::extract::rejection::FormRejection>,
+) -> Result<Response, DashboardError> {
+    let Ok(Form(form)) = form else {
+        return Err(DashboardError::BadRequest(
+            "The form could not be read.".to_owned(),
+        ));
+    };
+    admin.check_csrf(&state, &form.csrf)?;
+    let enabled = match form.enabled.as_str() {
+        "true" => true,
+        "false" => false,
+        _ => {
+            return Err(DashboardError::BadRequest(
+                "`enabled` must be true or false.".to_owned(),
+            ));
+        }
+    };
+    let store = state.store();
+    let integration = store
+        .find_integration(&IntegrationId::new(&raw_id))
+        .await?
+        .ok_or_else(|| DashboardError::NotFound(format!("There is no integration `{raw_id}`.")))?;
+    store
+        .set_integration_enabled(&integration.environment_id, &integration.id, enabled)
+        .await?
+        .ok_or_else(|| DashboardError::NotFound(format!("There is no integration `{raw_id}`.")))?;
+    tracing::info!(
+        integration_id = integration.id.as_str(),
+        enabled,
+        "integration switched from the dashboard"
+    );
+    let notice = if enabled { "enabled" } else { "disabled" };
+    let target = format!(
+        "/dashboard/integrations/{}?notice={notice}",
+        views::segment(integration.id.as_str())
+    );
+    Ok(Redirect::to(&target).into_response())
 }
