@@ -79,7 +79,7 @@ pub(crate) async fn show(
                                     (field.label) div.sub.mono { (field.key) @if field.secret { " · secret" } }
                                 }
                                 td { @if field.required { "yes" } @else { "no" } }
-                                td.small { (field.help) }
+                                td.small { (views::inline(&field.help)) }
                             }
                         }
                     }

@@ -27,12 +27,26 @@ pub(crate) struct PageQuery {
     run: Option<i64>,
 }
 
-/// The sentence for a `notice` code (only known codes are shown; nothing is echoed).
-fn notice_text(query: &PageQuery) -> Option<(Tone, String)> {
+/// The sentence for a `notice` code (only known codes are shown; nothing is echoed). Once
+/// the run the notice is about has ended, it says how it ended.
+fn notice_text(query: &PageQuery, runs: &[SyncRun]) -> Option<(Tone, String)> {
     let run = query
         .run
         .map_or_else(String::new, |id| format!(" (run {id})"));
+    let ended = query
+        .run
+        .and_then(|id| runs.iter().find(|r| r.id.0 == id))
+        .filter(|r| r.status.is_final());
     match query.notice.as_deref()? {
+        "sync-queued" | "sync-running" if ended.is_some() => {
+            let status = ended.map_or("", |r| r.status.as_str());
+            let tone = if status == "succeeded" {
+                Tone::Good
+            } else {
+                Tone::Bad
+            };
+            Some((tone, format!("Sync{run} {status}.")))
+        }
         "sync-queued" => Some((
             Tone::Good,
             format!("Sync queued{run}. This page reloads until it ends."),
@@ -80,7 +94,7 @@ pub(crate) async fn show(
         nav.breadcrumbs aria-label="Breadcrumb" {
             a href="/dashboard" { "Overview" } " / " span { (title) }
         }
-        @if let Some((tone, text)) = notice_text(&query) {
+        @if let Some((tone, text)) = notice_text(&query, &runs) {
             (views::notice(tone, &text))
         }
         (header(&summary, &title, &admin.csrf))

@@ -91,7 +91,10 @@ pub(crate) async fn show(
     let content = html! {
         div.page-head {
             h1 { "Overview" }
-            p.muted { (environments.len()) " environments · " (integrations.len()) " integrations" }
+            p.muted {
+                (views::count_of(environments.len(), "environment", "environments")) " · "
+                (views::count_of(integrations.len(), "integration", "integrations"))
+            }
         }
         section.card aria-labelledby="integrations-heading" {
             h2 #integrations-heading { "Integrations" }

@@ -232,8 +232,17 @@ fn ordered_item(line: &str) -> Option<&str> {
     (!number.is_empty() && number.chars().all(|c| c.is_ascii_digit())).then_some(rest)
 }
 
-/// Inline code and emphasis; the text between is escaped by maud.
-fn inline(text: &str) -> Markup {
+/// `count` and the noun, singular or plural (`1 integration`, `3 integrations`).
+pub(crate) fn count_of(count: usize, singular: &str, plural: &str) -> String {
+    if count == 1 {
+        format!("1 {singular}")
+    } else {
+        format!("{count} {plural}")
+    }
+}
+
+/// Inline code and emphasis of one line of coverage text; the text between is escaped.
+pub(crate) fn inline(text: &str) -> Markup {
     let mut out = String::new();
     for (i, piece) in text.split('`').enumerate() {
         if i % 2 == 1 {
