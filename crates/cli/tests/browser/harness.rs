@@ -24,10 +24,18 @@ use fantoccini::elements::Element;
 use fantoccini::{Client, ClientBuilder, Locator};
 use serde_json::json;
 
-/// The chromedriver of Debian's `chromium-driver` package.
+/// The chromedriver of Debian's `chromium-driver` package (`ATSBRIDGE_CHROMEDRIVER`
+/// overrides it).
 pub const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
-/// The browser of Debian's `chromium` package.
+/// The browser of Debian's `chromium` package (`ATSBRIDGE_CHROMIUM` overrides it).
 pub const CHROMIUM: &str = "/usr/bin/chromium";
+
+/// A binary's path: the environment variable when set, else the Debian default.
+fn binary(variable: &str, default: &str) -> PathBuf {
+    std::env::var_os(variable)
+        .filter(|value| !value.is_empty())
+        .map_or_else(|| PathBuf::from(default), PathBuf::from)
+}
 /// How long a test waits for something to appear before it fails.
 pub const PATIENCE: Duration = Duration::from_secs(60);
 
@@ -228,10 +236,14 @@ impl Browser {
     /// Returns `None` (after printing why) when chromedriver is not installed and `CI` is
     /// not set; with `CI` set that is a test failure naming the packages to install.
     pub async fn start() -> Option<Browser> {
-        if !Path::new(CHROMEDRIVER).exists() || !Path::new(CHROMIUM).exists() {
+        let chromedriver = binary("ATSBRIDGE_CHROMEDRIVER", CHROMEDRIVER);
+        let chromium = binary("ATSBRIDGE_CHROMIUM", CHROMIUM);
+        if !chromedriver.exists() || !chromium.exists() {
             let message = format!(
-                "browser tests need {CHROMEDRIVER} and {CHROMIUM} (Debian packages \
-                 `chromium-driver` and `chromium`; .ci/run installs them)"
+                "browser tests need {} and {} (Debian packages `chromium-driver` and \
+                 `chromium`; .ci/run installs them)",
+                chromedriver.display(),
+                chromium.display()
             );
             if std::env::var_os("CI").is_some() {
                 panic!("{message}");
@@ -240,7 +252,7 @@ impl Browser {
             return None;
         }
         let port = free_port();
-        let driver = Command::new(CHROMEDRIVER)
+        let driver = Command::new(&chromedriver)
             .arg(format!("--port={port}"))
             .arg("--allowed-ips=127.0.0.1")
             .stdout(Stdio::null())
@@ -251,7 +263,7 @@ impl Browser {
         let capabilities = json!({
             "browserName": "chrome",
             "goog:chromeOptions": {
-                "binary": CHROMIUM,
+                "binary": chromium.display().to_string(),
                 "args": [
                     "--headless",
                     "--no-sandbox",
