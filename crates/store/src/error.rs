@@ -116,6 +116,10 @@ pub enum StoreError {
     #[error("store worker task failed: {0}")]
     Worker(String),
 
+    /// A connect link that does not exist, was used already or has expired.
+    #[error("this connect link is {0}")]
+    ConnectLinkUnusable(&'static str),
+
     /// `store copy` was pointed at a store that already holds data.
     #[error("the target store is not empty; copy only into a new, empty database")]
     TargetNotEmpty,

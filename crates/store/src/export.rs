@@ -27,17 +27,26 @@ pub enum ExportTable {
     TrackedApplications,
     /// Sync runs.
     SyncRuns,
+    /// Provider fields of integrations and their passthrough switches.
+    IntegrationFields,
+    /// Custom-field keys of integrations and their mappings.
+    CustomFields,
 }
 
 impl ExportTable {
     /// Every table, in import order.
-    pub const ALL: [ExportTable; 6] = [
+    ///
+    /// Connect links are not copied: they live for hours and a copy is made to move a
+    /// store, not to keep a customer's half-finished connect flow.
+    pub const ALL: [ExportTable; 8] = [
         ExportTable::Environments,
         ExportTable::ApiKeys,
         ExportTable::Integrations,
         ExportTable::Records,
         ExportTable::TrackedApplications,
         ExportTable::SyncRuns,
+        ExportTable::IntegrationFields,
+        ExportTable::CustomFields,
     ];
 
     /// The table's name.
@@ -49,6 +58,8 @@ impl ExportTable {
             ExportTable::Records => "records",
             ExportTable::TrackedApplications => "tracked_applications",
             ExportTable::SyncRuns => "sync_runs",
+            ExportTable::IntegrationFields => "integration_fields",
+            ExportTable::CustomFields => "custom_fields",
         }
     }
 }
@@ -172,6 +183,44 @@ pub enum ExportRow {
         /// Last heartbeat.
         heartbeat_at: Option<i64>,
     },
+    /// A row of `integration_fields`.
+    IntegrationField {
+        /// Owning integration.
+        integration_id: String,
+        /// Served id.
+        id: String,
+        /// Kombo model name.
+        model: String,
+        /// Key at the provider.
+        key: String,
+        /// `DEFAULT` or `CUSTOM`.
+        field_type: String,
+        /// Label at the provider.
+        label: Option<String>,
+        /// 1 when records list the field.
+        passthrough_enabled: i64,
+        /// First seen.
+        discovered_at: i64,
+    },
+    /// A row of `custom_fields`.
+    CustomField {
+        /// Owning integration.
+        integration_id: String,
+        /// Id.
+        id: String,
+        /// Kombo model name.
+        model: String,
+        /// Key in `custom_fields`.
+        key: String,
+        /// Label.
+        label: Option<String>,
+        /// Description.
+        description: Option<String>,
+        /// Mapped integration field.
+        integration_field_id: Option<String>,
+        /// Creation time.
+        created_at: i64,
+    },
 }
 
 impl ExportRow {
@@ -184,6 +233,8 @@ impl ExportRow {
             ExportRow::Record { .. } => ExportTable::Records,
             ExportRow::TrackedApplication { .. } => ExportTable::TrackedApplications,
             ExportRow::SyncRun { .. } => ExportTable::SyncRuns,
+            ExportRow::IntegrationField { .. } => ExportTable::IntegrationFields,
+            ExportRow::CustomField { .. } => ExportTable::CustomFields,
         }
     }
 
@@ -195,6 +246,12 @@ impl ExportRow {
             | ExportRow::Integration { id, .. } => ExportKey::Text(id.clone(), String::new()),
             ExportRow::Record { seq, .. } => ExportKey::Int(*seq),
             ExportRow::SyncRun { id, .. } => ExportKey::Int(*id),
+            ExportRow::IntegrationField {
+                integration_id, id, ..
+            }
+            | ExportRow::CustomField {
+                integration_id, id, ..
+            } => ExportKey::Text(integration_id.clone(), id.clone()),
             ExportRow::TrackedApplication {
                 integration_id,
                 application_remote_id,
@@ -287,6 +344,32 @@ fn layout(table: ExportTable) -> (&'static [&'static str], &'static [&'static st
                 "heartbeat_at",
             ],
             &["id"],
+        ),
+        ExportTable::IntegrationFields => (
+            &[
+                "integration_id",
+                "id",
+                "model",
+                "key",
+                "field_type",
+                "label",
+                "passthrough_enabled",
+                "discovered_at",
+            ],
+            &["integration_id", "id"],
+        ),
+        ExportTable::CustomFields => (
+            &[
+                "integration_id",
+                "id",
+                "model",
+                "key",
+                "label",
+                "description",
+                "integration_field_id",
+                "created_at",
+            ],
+            &["integration_id", "id"],
         ),
     }
 }
@@ -429,6 +512,26 @@ impl ExportRow {
                 error: row.opt_text(8)?,
                 heartbeat_at: row.opt_int(9)?,
             },
+            ExportTable::IntegrationFields => ExportRow::IntegrationField {
+                integration_id: row.text(0)?,
+                id: row.text(1)?,
+                model: row.text(2)?,
+                key: row.text(3)?,
+                field_type: row.text(4)?,
+                label: row.opt_text(5)?,
+                passthrough_enabled: row.int(6)?,
+                discovered_at: row.int(7)?,
+            },
+            ExportTable::CustomFields => ExportRow::CustomField {
+                integration_id: row.text(0)?,
+                id: row.text(1)?,
+                model: row.text(2)?,
+                key: row.text(3)?,
+                label: row.opt_text(4)?,
+                description: row.opt_text(5)?,
+                integration_field_id: row.opt_text(6)?,
+                created_at: row.int(7)?,
+            },
         })
     }
 
@@ -547,6 +650,44 @@ impl ExportRow {
                 opt_int(requests),
                 opt_text(error),
                 opt_int(heartbeat_at),
+            ],
+            ExportRow::IntegrationField {
+                integration_id,
+                id,
+                model,
+                key,
+                field_type,
+                label,
+                passthrough_enabled,
+                discovered_at,
+            } => vec![
+                text(integration_id),
+                text(id),
+                text(model),
+                text(key),
+                text(field_type),
+                opt_text(label),
+                Param::Int(*passthrough_enabled),
+                Param::Int(*discovered_at),
+            ],
+            ExportRow::CustomField {
+                integration_id,
+                id,
+                model,
+                key,
+                label,
+                description,
+                integration_field_id,
+                created_at,
+            } => vec![
+                text(integration_id),
+                text(id),
+                text(model),
+                text(key),
+                opt_text(label),
+                opt_text(description),
+                opt_text(integration_field_id),
+                Param::Int(*created_at),
             ],
         }
     }

@@ -17,6 +17,7 @@ mod error;
 mod explain;
 mod export;
 mod keys;
+mod lifecycle;
 mod model;
 mod postgres;
 mod rows;
@@ -34,6 +35,11 @@ pub use error::StoreError;
 pub use explain::{QueryPlan, full_scans};
 pub use export::{ExportKey, ExportRow, ExportTable};
 pub use keys::{MAX_KEY_VALUE_CHARS, RecordKey, index_keys};
+pub use lifecycle::{
+    ACTIVATION_TOKEN_PREFIX, CONNECT_LINK_PREFIX, CompletedConnectLink, ConnectCompletion,
+    ConnectLink, NewConnectLink, NewCustomField, NewIntegrationField, StoredCustomField,
+    StoredIntegrationField,
+};
 pub use model::{
     ApiKey, ApiKeyId, BatchResult, EndUser, Environment, EnvironmentId, Integration, IntegrationId,
     IntegrationSettings, IntegrationStatus, KeyFilter, ModelCounts, NewApiKey, NewIntegration,
@@ -240,6 +246,94 @@ pub trait Store: Send + Sync {
         integration_id: &IntegrationId,
         valid: bool,
     ) -> StoreResult<Option<Integration>>;
+
+    // ---- connect links ----
+
+    /// Stores a connect link and returns its token (the only time it is seen).
+    async fn create_connect_link(&self, link: NewConnectLink) -> StoreResult<String>;
+
+    /// The link a token names, used or not; `None` for an unknown token.
+    async fn connect_link(&self, token: &str) -> StoreResult<Option<ConnectLink>>;
+
+    /// Uses a link: creates or relinks the integration and marks the link used, in one
+    /// transaction. Fails with [`StoreError::ConnectLinkUnusable`] when the link is unknown,
+    /// used or expired at `now`, so two submissions of one link create one integration.
+    /// The activation token expires at `activation_expires_at`.
+    async fn complete_connect_link(
+        &self,
+        token: &str,
+        completion: ConnectCompletion,
+        now: Timestamp,
+        activation_expires_at: Timestamp,
+    ) -> StoreResult<CompletedConnectLink>;
+
+    /// The integration an activation token names, within an environment, while the token
+    /// has not expired at `now`.
+    async fn integration_by_activation_token(
+        &self,
+        environment_id: &EnvironmentId,
+        token: &str,
+        now: Timestamp,
+    ) -> StoreResult<Option<Integration>>;
+
+    // ---- integration fields and custom fields ----
+
+    /// Adds provider fields the sync saw (existing ones keep their switch; labels follow the
+    /// provider).
+    async fn record_integration_fields(
+        &self,
+        integration_id: &IntegrationId,
+        fields: Vec<NewIntegrationField>,
+        now: Timestamp,
+    ) -> StoreResult<()>;
+
+    /// One page of an integration's fields in id order, starting after `after`.
+    async fn list_integration_fields(
+        &self,
+        integration_id: &IntegrationId,
+        after: Option<&str>,
+        limit: u32,
+    ) -> StoreResult<Vec<StoredIntegrationField>>;
+
+    /// Switches whether records list a field; `None` when the integration has no such field.
+    async fn set_integration_field_passthrough(
+        &self,
+        integration_id: &IntegrationId,
+        field_id: &str,
+        enabled: bool,
+    ) -> StoreResult<Option<StoredIntegrationField>>;
+
+    /// The fields whose passthrough is off (few; read per request).
+    async fn disabled_integration_fields(
+        &self,
+        integration_id: &IntegrationId,
+    ) -> StoreResult<Vec<StoredIntegrationField>>;
+
+    /// Defines a `custom_fields` key of an integration (unique per model).
+    async fn define_custom_field(
+        &self,
+        integration_id: &IntegrationId,
+        field: NewCustomField,
+        now: Timestamp,
+    ) -> StoreResult<StoredCustomField>;
+
+    /// One page of an integration's custom fields in id order, starting after `after`.
+    async fn list_custom_fields(
+        &self,
+        integration_id: &IntegrationId,
+        after: Option<&str>,
+        limit: u32,
+    ) -> StoreResult<Vec<StoredCustomField>>;
+
+    /// Maps a custom field to a provider field of the same model, or unmaps it with `None`;
+    /// `Ok(None)` when the integration has no such custom field. A provider field of
+    /// another model or an unknown one is [`StoreError::InvalidArgument`].
+    async fn map_custom_field(
+        &self,
+        integration_id: &IntegrationId,
+        custom_field_id: &str,
+        integration_field_id: Option<&str>,
+    ) -> StoreResult<Option<StoredCustomField>>;
 
     // ---- records: writes (sync engine and server writes) ----
 

@@ -34,6 +34,7 @@
 
 mod dashboard;
 mod export;
+mod lifecycle;
 mod migrations;
 mod records;
 mod runs;
@@ -51,6 +52,10 @@ use crate::crypto::SecretKey;
 use crate::error::StoreError;
 use crate::explain::{QueryPlan, StatementLog, postgres_full_scans, render_params};
 use crate::export::{ExportKey, ExportRow, ExportTable};
+use crate::lifecycle::{
+    CompletedConnectLink, ConnectCompletion, ConnectLink, NewConnectLink, NewCustomField,
+    NewIntegrationField, StoredCustomField, StoredIntegrationField,
+};
 use crate::model::{
     ApiKey, ApiKeyId, BatchResult, Environment, EnvironmentId, Integration, IntegrationId,
     IntegrationSettings, NewApiKey, NewIntegration, RecordQuery, RecordWrite, RelationQuery, RunId,
@@ -451,6 +456,127 @@ impl Store for PgStore {
         valid: bool,
     ) -> StoreResult<Option<Integration>> {
         tenancy::set_credentials_valid(&self.client().await?, integration_id, valid).await
+    }
+
+    async fn create_connect_link(&self, link: NewConnectLink) -> StoreResult<String> {
+        lifecycle::create_connect_link(&self.client().await?, &link, crate::rows::now()).await
+    }
+
+    async fn connect_link(&self, token: &str) -> StoreResult<Option<ConnectLink>> {
+        lifecycle::connect_link(&self.client().await?, token).await
+    }
+
+    async fn complete_connect_link(
+        &self,
+        token: &str,
+        completion: ConnectCompletion,
+        now: Timestamp,
+        activation_expires_at: Timestamp,
+    ) -> StoreResult<CompletedConnectLink> {
+        lifecycle::complete_connect_link(
+            &mut self.client().await?,
+            &self.inner.key,
+            token,
+            completion,
+            now,
+            activation_expires_at,
+        )
+        .await
+    }
+
+    async fn integration_by_activation_token(
+        &self,
+        environment_id: &EnvironmentId,
+        token: &str,
+        now: Timestamp,
+    ) -> StoreResult<Option<Integration>> {
+        lifecycle::integration_by_activation_token(
+            &self.client().await?,
+            environment_id,
+            token,
+            now,
+        )
+        .await
+    }
+
+    async fn record_integration_fields(
+        &self,
+        integration_id: &IntegrationId,
+        fields: Vec<NewIntegrationField>,
+        now: Timestamp,
+    ) -> StoreResult<()> {
+        lifecycle::record_integration_fields(
+            &mut self.client().await?,
+            integration_id,
+            &fields,
+            now,
+        )
+        .await
+    }
+
+    async fn list_integration_fields(
+        &self,
+        integration_id: &IntegrationId,
+        after: Option<&str>,
+        limit: u32,
+    ) -> StoreResult<Vec<StoredIntegrationField>> {
+        lifecycle::list_integration_fields(&self.client().await?, integration_id, after, limit)
+            .await
+    }
+
+    async fn set_integration_field_passthrough(
+        &self,
+        integration_id: &IntegrationId,
+        field_id: &str,
+        enabled: bool,
+    ) -> StoreResult<Option<StoredIntegrationField>> {
+        lifecycle::set_integration_field_passthrough(
+            &self.client().await?,
+            integration_id,
+            field_id,
+            enabled,
+        )
+        .await
+    }
+
+    async fn disabled_integration_fields(
+        &self,
+        integration_id: &IntegrationId,
+    ) -> StoreResult<Vec<StoredIntegrationField>> {
+        lifecycle::disabled_integration_fields(&self.client().await?, integration_id).await
+    }
+
+    async fn define_custom_field(
+        &self,
+        integration_id: &IntegrationId,
+        field: NewCustomField,
+        now: Timestamp,
+    ) -> StoreResult<StoredCustomField> {
+        lifecycle::define_custom_field(&self.client().await?, integration_id, &field, now).await
+    }
+
+    async fn list_custom_fields(
+        &self,
+        integration_id: &IntegrationId,
+        after: Option<&str>,
+        limit: u32,
+    ) -> StoreResult<Vec<StoredCustomField>> {
+        lifecycle::list_custom_fields(&self.client().await?, integration_id, after, limit).await
+    }
+
+    async fn map_custom_field(
+        &self,
+        integration_id: &IntegrationId,
+        custom_field_id: &str,
+        integration_field_id: Option<&str>,
+    ) -> StoreResult<Option<StoredCustomField>> {
+        lifecycle::map_custom_field(
+            &mut self.client().await?,
+            integration_id,
+            custom_field_id,
+            integration_field_id,
+        )
+        .await
     }
 
     async fn apply_batch(

@@ -224,7 +224,7 @@ pub(crate) async fn revoke_api_key(
 }
 
 pub(crate) async fn create_integration(
-    client: &Object,
+    client: &impl GenericClient,
     key: &SecretKey,
     new: NewIntegration,
 ) -> Result<Integration, StoreError> {
@@ -393,7 +393,7 @@ pub(crate) async fn integration_credentials(
 }
 
 pub(crate) async fn update_credentials(
-    client: &Object,
+    client: &impl GenericClient,
     key: &SecretKey,
     integration_id: &IntegrationId,
     credentials: &serde_json::Value,

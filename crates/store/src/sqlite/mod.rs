@@ -7,6 +7,7 @@
 mod convert;
 mod dashboard;
 mod export;
+mod lifecycle;
 mod migrations;
 mod records;
 mod runs;
@@ -23,6 +24,10 @@ use crate::crypto::SecretKey;
 use crate::error::StoreError;
 use crate::explain::{QueryPlan, StatementLog, render_params, sqlite_full_scans};
 use crate::export::{ExportKey, ExportRow, ExportTable};
+use crate::lifecycle::{
+    CompletedConnectLink, ConnectCompletion, ConnectLink, NewConnectLink, NewCustomField,
+    NewIntegrationField, StoredCustomField, StoredIntegrationField,
+};
 use crate::model::{
     ApiKey, ApiKeyId, BatchResult, Environment, EnvironmentId, Integration, IntegrationId,
     IntegrationSettings, NewApiKey, NewIntegration, RecordQuery, RecordWrite, RelationQuery, RunId,
@@ -503,6 +508,131 @@ impl Store for SqliteStore {
     ) -> StoreResult<Option<Integration>> {
         let id = integration_id.clone();
         self.write(move |conn, _| tenancy::set_credentials_valid(conn, &id, valid))
+            .await
+    }
+
+    async fn create_connect_link(&self, link: NewConnectLink) -> StoreResult<String> {
+        self.write(move |conn, _| lifecycle::create_connect_link(conn, &link, now()))
+            .await
+    }
+
+    async fn connect_link(&self, token: &str) -> StoreResult<Option<ConnectLink>> {
+        let token = token.to_owned();
+        self.read(move |conn, _| lifecycle::connect_link(conn, &token))
+            .await
+    }
+
+    async fn complete_connect_link(
+        &self,
+        token: &str,
+        completion: ConnectCompletion,
+        now: Timestamp,
+        activation_expires_at: Timestamp,
+    ) -> StoreResult<CompletedConnectLink> {
+        let token = token.to_owned();
+        self.write(move |conn, inner| {
+            lifecycle::complete_connect_link(
+                conn,
+                &inner.key,
+                &token,
+                completion,
+                now,
+                activation_expires_at,
+            )
+        })
+        .await
+    }
+
+    async fn integration_by_activation_token(
+        &self,
+        environment_id: &EnvironmentId,
+        token: &str,
+        now: Timestamp,
+    ) -> StoreResult<Option<Integration>> {
+        let (env, token) = (environment_id.clone(), token.to_owned());
+        self.read(move |conn, _| {
+            lifecycle::integration_by_activation_token(conn, &env, &token, now)
+        })
+        .await
+    }
+
+    async fn record_integration_fields(
+        &self,
+        integration_id: &IntegrationId,
+        fields: Vec<NewIntegrationField>,
+        now: Timestamp,
+    ) -> StoreResult<()> {
+        let id = integration_id.clone();
+        self.write(move |conn, _| lifecycle::record_integration_fields(conn, &id, &fields, now))
+            .await
+    }
+
+    async fn list_integration_fields(
+        &self,
+        integration_id: &IntegrationId,
+        after: Option<&str>,
+        limit: u32,
+    ) -> StoreResult<Vec<StoredIntegrationField>> {
+        let (id, after) = (integration_id.clone(), after.map(str::to_owned));
+        self.read(move |conn, _| {
+            lifecycle::list_integration_fields(conn, &id, after.as_deref(), limit)
+        })
+        .await
+    }
+
+    async fn set_integration_field_passthrough(
+        &self,
+        integration_id: &IntegrationId,
+        field_id: &str,
+        enabled: bool,
+    ) -> StoreResult<Option<StoredIntegrationField>> {
+        let (id, field) = (integration_id.clone(), field_id.to_owned());
+        self.write(move |conn, _| {
+            lifecycle::set_integration_field_passthrough(conn, &id, &field, enabled)
+        })
+        .await
+    }
+
+    async fn disabled_integration_fields(
+        &self,
+        integration_id: &IntegrationId,
+    ) -> StoreResult<Vec<StoredIntegrationField>> {
+        let id = integration_id.clone();
+        self.read(move |conn, _| lifecycle::disabled_integration_fields(conn, &id))
+            .await
+    }
+
+    async fn define_custom_field(
+        &self,
+        integration_id: &IntegrationId,
+        field: NewCustomField,
+        now: Timestamp,
+    ) -> StoreResult<StoredCustomField> {
+        let id = integration_id.clone();
+        self.write(move |conn, _| lifecycle::define_custom_field(conn, &id, &field, now))
+            .await
+    }
+
+    async fn list_custom_fields(
+        &self,
+        integration_id: &IntegrationId,
+        after: Option<&str>,
+        limit: u32,
+    ) -> StoreResult<Vec<StoredCustomField>> {
+        let (id, after) = (integration_id.clone(), after.map(str::to_owned));
+        self.read(move |conn, _| lifecycle::list_custom_fields(conn, &id, after.as_deref(), limit))
+            .await
+    }
+
+    async fn map_custom_field(
+        &self,
+        integration_id: &IntegrationId,
+        custom_field_id: &str,
+        integration_field_id: Option<&str>,
+    ) -> StoreResult<Option<StoredCustomField>> {
+        let (id, custom) = (integration_id.clone(), custom_field_id.to_owned());
+        let field = integration_field_id.map(str::to_owned);
+        self.write(move |conn, _| lifecycle::map_custom_field(conn, &id, &custom, field.as_deref()))
             .await
     }
 

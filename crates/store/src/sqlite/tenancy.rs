@@ -204,6 +204,19 @@ pub(crate) fn create_integration(
     new: NewIntegration,
     now: Timestamp,
 ) -> Result<Integration, StoreError> {
+    let tx = conn.transaction()?;
+    let integration = insert_integration(&tx, key, new, now)?;
+    tx.commit()?;
+    Ok(integration)
+}
+
+/// Inserts an integration inside the caller's transaction.
+pub(crate) fn insert_integration(
+    tx: &Connection,
+    key: &SecretKey,
+    new: NewIntegration,
+    now: Timestamp,
+) -> Result<Integration, StoreError> {
     validate_tool(&new.tool)?;
     let id = IntegrationId::new(format!("{}:{}", new.tool, random_base58(24)));
     let credentials =
@@ -214,8 +227,7 @@ pub(crate) fn create_integration(
     let sealed = key.seal(&credentials, id.as_str().as_bytes())?;
     let settings = settings_to_json(&new.settings)?;
     let end_user = new.end_user.as_ref().map(end_user_to_json).transpose()?;
-    let tx = conn.transaction()?;
-    require_environment(&tx, &new.environment_id)?;
+    require_environment(tx, &new.environment_id)?;
     tx.execute(
         "INSERT INTO integrations
              (id, environment_id, tool, remote_label, credentials, settings, created_at,
@@ -233,13 +245,14 @@ pub(crate) fn create_integration(
             end_user,
         ],
     )?;
-    let integration = get_integration_tx(&tx, &id)?;
-    tx.commit()?;
-    Ok(integration)
+    get_integration_tx(tx, &id)
 }
 
 /// Reads an integration back inside a write transaction.
-fn get_integration_tx(conn: &Connection, id: &IntegrationId) -> Result<Integration, StoreError> {
+pub(crate) fn get_integration_tx(
+    conn: &Connection,
+    id: &IntegrationId,
+) -> Result<Integration, StoreError> {
     let raw = conn
         .query_row(
             &format!("SELECT {INTEGRATION_COLUMNS} FROM integrations WHERE id = ?1"),
