@@ -20,6 +20,7 @@ mod bench;
 mod codegen;
 mod record;
 mod spec_facts;
+mod spec_shapes;
 
 use std::path::{Path, PathBuf};
 
@@ -28,6 +29,7 @@ use anyhow::{Context, bail};
 const USAGE: &str = "usage:
   cargo xtask codegen [--check]
   cargo xtask spec-facts --spec <path/to/kombo-openapi.json> [--check]
+  cargo xtask spec-shapes --spec <path/to/kombo-openapi.json> [--check]
   cargo xtask fixtures lint [DIR]
   cargo xtask fixtures record --config FILE --scenario NAME [--connector SLUG] [--input FILE]
                               [--docs TEXT] [--out DIR]
@@ -60,6 +62,22 @@ fn main() -> anyhow::Result<()> {
             }
             let spec = spec.with_context(|| format!("missing --spec\n{USAGE}"))?;
             spec_facts::run(&root, &spec, mode(check))
+        }
+        Some("spec-shapes") => {
+            let mut spec: Option<PathBuf> = None;
+            let mut check = false;
+            let mut rest = args[1..].iter();
+            while let Some(arg) = rest.next() {
+                match arg.as_str() {
+                    "--spec" => {
+                        spec = Some(rest.next().context("--spec needs a path")?.into());
+                    }
+                    "--check" => check = true,
+                    other => bail!("unknown argument `{other}`\n{USAGE}"),
+                }
+            }
+            let spec = spec.with_context(|| format!("missing --spec\n{USAGE}"))?;
+            spec_shapes::run(&root, &spec, mode(check))
         }
         Some("fixtures") => match args.get(1).map(String::as_str) {
             Some("lint") => {

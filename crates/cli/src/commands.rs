@@ -90,6 +90,7 @@ pub async fn serve(flags: &ConfigFlags, listen: Option<SocketAddr>) -> anyhow::R
         body_limit: settings.body_limit_bytes,
         allow_private_data_urls: settings.allow_private_data_urls,
         dashboard: settings.dashboard(&key)?,
+        public_url: settings.public_url.clone(),
         ..ServerConfig::default()
     };
     runtime::serve_api(

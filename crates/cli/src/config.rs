@@ -19,6 +19,8 @@ pub const ENV_LISTEN: &str = "ATSBRIDGE_LISTEN";
 pub const ENV_SECRET_KEY: &str = "ATSBRIDGE_SECRET_KEY";
 /// Environment variable with the largest number of database connections a process opens.
 pub const ENV_MAX_CONNECTIONS: &str = "ATSBRIDGE_DATABASE_MAX_CONNECTIONS";
+/// Environment variable with the address the server is reached under from outside.
+pub const ENV_PUBLIC_URL: &str = "ATSBRIDGE_PUBLIC_URL";
 /// Environment variable with the sync run lease in seconds.
 pub const ENV_RUN_LEASE: &str = "ATSBRIDGE_RUN_LEASE_SECONDS";
 /// Environment variable with the operator dashboard's admin token.
@@ -41,6 +43,7 @@ struct FileConfig {
     run_lease_seconds: Option<u64>,
     admin_token: Option<String>,
     dashboard_secure_cookie: Option<bool>,
+    public_url: Option<String>,
 }
 
 /// Fully resolved settings.
@@ -63,6 +66,8 @@ pub struct Settings {
     pub admin_token: Option<String>,
     /// Mark the dashboard's session cookie `Secure` (dashboard served over HTTPS).
     pub dashboard_secure_cookie: bool,
+    /// The address connect links and asset URLs start with (default: `http://{listen}`).
+    pub public_url: String,
 }
 
 impl std::fmt::Debug for Settings {
@@ -86,6 +91,7 @@ impl std::fmt::Debug for Settings {
                 &self.admin_token.as_ref().map(|_| "[REDACTED]"),
             )
             .field("dashboard_secure_cookie", &self.dashboard_secure_cookie)
+            .field("public_url", &self.public_url)
             .finish()
     }
 }
@@ -142,7 +148,12 @@ impl Settings {
             })?),
             None => None,
         };
+        let public_url = match env_var(ENV_PUBLIC_URL).or(file.public_url) {
+            Some(raw) => parse_public_url(&raw)?,
+            None => format!("http://{listen}"),
+        };
         Ok(Self {
+            public_url,
             database,
             listen,
             secret_key,
@@ -297,6 +308,7 @@ mod tests {
             store: StoreOptions::default(),
             admin_token: Some("dashboard-admin-token-value".into()),
             dashboard_secure_cookie: false,
+            public_url: "http://127.0.0.1:1".into(),
         };
         let debug = format!("{settings:?}");
         assert!(!debug.contains("hunter2"), "{debug}");
@@ -315,6 +327,7 @@ mod tests {
             store: StoreOptions::default(),
             admin_token: Some("dashboard-admin-token-value".into()),
             dashboard_secure_cookie: false,
+            public_url: "http://127.0.0.1:1".into(),
         };
         let key = settings.secret_key.as_ref().unwrap().to_base64();
         let debug = format!("{settings:?}");
@@ -322,4 +335,22 @@ mod tests {
         assert!(!debug.contains("dashboard-admin-token-value"));
         assert!(debug.contains("[REDACTED]"));
     }
+}
+
+/// Checks a public URL: `http` or `https`, with a host, without query or fragment. Returned
+/// without a trailing slash.
+pub fn parse_public_url(raw: &str) -> anyhow::Result<String> {
+    let url = url::Url::parse(raw.trim())
+        .with_context(|| format!("{ENV_PUBLIC_URL} / public_url `{raw}` is not a URL"))?;
+    if !matches!(url.scheme(), "http" | "https")
+        || url.host_str().is_none()
+        || url.query().is_some()
+        || url.fragment().is_some()
+    {
+        bail!(
+            "{ENV_PUBLIC_URL} / public_url must be an http(s) address without query or \
+             fragment, e.g. https://atsbridge.example.com"
+        );
+    }
+    Ok(url.as_str().trim_end_matches('/').to_owned())
 }

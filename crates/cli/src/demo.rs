@@ -193,6 +193,13 @@ pub async fn run(args: DemoArgs) -> anyhow::Result<()> {
     println!(
         "  python: Kombo(api_key=\"{api_key}\", integration_id=\"{id}\", server_url=\"{server_url}\")"
     );
+    println!(
+        "  connect link:   curl -s {server_url}/connect/create-link -H 'Authorization: Bearer {api_key}' -H 'Content-Type: application/json' -d '{{\"end_user_email\":\"it@acme.example\",\"end_user_organization_name\":\"ACME\",\"integration_category\":\"ATS\",\"integration_tool\":\"erecruiter\"}}'"
+    );
+    println!(
+        "  (on the connect page: host {}, mandator id {mandator_id}, API key {sandbox_key})",
+        sandbox.base_url()
+    );
     println!();
     println!("Press Ctrl-C to stop.");
     if let Some(path) = &args.info_file {
@@ -202,6 +209,11 @@ pub async fn run(args: DemoArgs) -> anyhow::Result<()> {
             "server_url": server_url,
             "dashboard_url": format!("http://{local}/dashboard"),
             "admin_token": admin_token,
+            "sandbox": {
+                "host": sandbox.base_url(),
+                "mandator_id": mandator_id,
+                "api_key": sandbox_key,
+            },
         });
         std::fs::write(path, serde_json::to_vec_pretty(&info)?)
             .with_context(|| format!("cannot write {}", path.display()))?;
@@ -209,6 +221,7 @@ pub async fn run(args: DemoArgs) -> anyhow::Result<()> {
 
     let config = ServerConfig {
         dashboard,
+        public_url: format!("http://{local}"),
         ..ServerConfig::default()
     };
     let result = runtime::serve_api(

@@ -18,6 +18,15 @@ pub struct ServerConfig {
     pub data_url_timeout: Duration,
     /// The operator dashboard's admin token and session settings.
     pub dashboard: DashboardConfig,
+    /// The address under which this server is reached from outside (scheme, host, optional
+    /// port and path prefix): connect links, asset URLs and webhook `log_url`s start with it.
+    pub public_url: String,
+    /// How long a connect link from `create-link` (`EMBEDDED`) or `relink` works.
+    pub connect_link_ttl: Duration,
+    /// How long a `MAGIC_LINK` connect link works (it travels by e-mail).
+    pub magic_link_ttl: Duration,
+    /// How long the activation token of a finished connect flow works.
+    pub activation_token_ttl: Duration,
 }
 
 impl Default for ServerConfig {
@@ -28,6 +37,10 @@ impl Default for ServerConfig {
             data_url_max_bytes: 25 * 1024 * 1024,
             data_url_timeout: Duration::from_secs(30),
             dashboard: DashboardConfig::default(),
+            public_url: "http://127.0.0.1:8080".to_owned(),
+            connect_link_ttl: Duration::from_secs(60 * 60),
+            magic_link_ttl: Duration::from_secs(7 * 24 * 60 * 60),
+            activation_token_ttl: Duration::from_secs(60 * 60),
         }
     }
 }

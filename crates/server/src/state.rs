@@ -11,6 +11,7 @@ use atsbridge_connector::{
 };
 use atsbridge_schema::Timestamp;
 use atsbridge_store::{Integration, Store, SyncMode};
+use sha2::{Digest, Sha256};
 use tokio::sync::Mutex;
 
 use crate::config::ServerConfig;
@@ -121,11 +122,6 @@ impl AppState {
         &self.inner.config
     }
 
-    /// The connector registry.
-    pub(crate) fn registry(&self) -> &ConnectorRegistry {
-        &self.inner.registry
-    }
-
     /// The sync trigger.
     pub(crate) fn sync(&self) -> &Arc<dyn SyncTrigger> {
         &self.inner.sync
@@ -158,33 +154,56 @@ impl AppState {
             })
     }
 
-    /// The integration's connector (guarded), built once from its stored credentials.
+    /// The integration's connector (guarded), built once per set of credentials.
+    ///
+    /// The cache is keyed by the integration and a digest of its current credentials, which
+    /// are read on every call: a relink done through another instance takes effect here at
+    /// the next request, not at the next restart.
     pub(crate) async fn connector(
         &self,
         integration: &Integration,
     ) -> Result<Arc<dyn Connector>, ApiError> {
-        let key = integration.id.as_str().to_owned();
-        let mut cache = self.inner.connectors.lock().await;
-        if let Some(connector) = cache.get(&key) {
-            return Ok(connector.clone());
-        }
         let credentials = self
             .inner
             .store
             .integration_credentials(&integration.id)
             .await?;
+        let digest = Sha256::digest(credentials.to_string().as_bytes());
+        let key = format!("{}#{digest:x}", integration.id);
+        let mut cache = self.inner.connectors.lock().await;
+        if let Some(connector) = cache.get(&key) {
+            return Ok(connector.clone());
+        }
         let connector = self
             .inner
             .registry
             .build(&integration.tool, &credentials)
             .map_err(ApiError::from)?;
+        // Connectors built from older credentials of this integration are dead weight now.
+        let prefix = format!("{}#", integration.id);
+        cache.retain(|cached, _| !cached.starts_with(&prefix));
         cache.insert(key, connector.clone());
         Ok(connector)
     }
 
-    /// Drops the cached connector of an integration (after its credentials changed).
+    /// Drops the cached connectors of an integration (after it was removed).
     pub async fn forget_connector(&self, integration_id: &str) {
-        self.inner.connectors.lock().await.remove(integration_id);
+        let prefix = format!("{integration_id}#");
+        self.inner
+            .connectors
+            .lock()
+            .await
+            .retain(|cached, _| !cached.starts_with(&prefix));
+    }
+
+    /// The public address of this server, without a trailing slash.
+    pub fn public_base(&self) -> &str {
+        self.inner.config.public_url.trim_end_matches('/')
+    }
+
+    /// The connector registry.
+    pub fn registry(&self) -> &Arc<ConnectorRegistry> {
+        &self.inner.registry
     }
 
     /// The context for a connector call on behalf of `integration`.

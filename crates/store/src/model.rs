@@ -192,7 +192,7 @@ pub struct EndUser {
 
 /// Whether an integration works (Kombo's integration `status`, and the `state` of
 /// `integration-state-changed`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum IntegrationStatus {
     /// Enabled, and its credentials were accepted the last time they were used.
@@ -215,7 +215,7 @@ impl IntegrationStatus {
 }
 
 /// How far an integration's setup has come (Kombo's `setup_status`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum SetupStatus {
     /// Not used by atsbridge's own flow (a connect flow either creates a working

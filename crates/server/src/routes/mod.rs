@@ -1,7 +1,9 @@
 //! The `/v1` router.
 
 pub mod actions;
+pub mod connect;
 pub mod general;
+pub mod integrations;
 pub mod lists;
 
 use std::any::Any;
@@ -9,7 +11,7 @@ use std::any::Any;
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
+use axum::routing::{get, patch, post, put};
 use http::{Request, StatusCode};
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::trace::TraceLayer;
@@ -63,11 +65,54 @@ pub fn build_router(state: AppState) -> Router {
         .route(
             "/ats/applications/{application_id}/result-links",
             post(actions::add_application_result_link),
-        );
+        )
+        .route(
+            "/ats/import-tracked-application",
+            post(integrations::import_tracked_application),
+        )
+        .route("/connect/create-link", post(connect::create_link))
+        .route(
+            "/connect/integration-by-token/{token}",
+            get(connect::integration_by_token),
+        )
+        .route(
+            "/connect/activate-integration",
+            post(connect::activate_integration),
+        )
+        .route(
+            "/integrations/{integration_id}",
+            get(integrations::get_integration).delete(integrations::delete_integration),
+        )
+        .route(
+            "/integrations/{integration_id}/enabled",
+            put(integrations::set_enabled),
+        )
+        .route(
+            "/integrations/{integration_id}/relink",
+            post(connect::relink),
+        )
+        .route(
+            "/integrations/{integration_id}/integration-fields",
+            get(integrations::list_integration_fields),
+        )
+        .route(
+            "/integrations/{integration_id}/integration-fields/{integration_field_id}",
+            patch(integrations::patch_integration_field),
+        )
+        .route(
+            "/integrations/{integration_id}/custom-fields",
+            get(integrations::list_custom_fields),
+        )
+        .route(
+            "/integrations/{integration_id}/custom-fields/{custom_field_id}",
+            put(integrations::put_custom_field),
+        )
+        .route("/tools/{category}", get(integrations::list_tools));
 
     Router::new()
         .nest("/v1", v1)
         .nest("/dashboard", crate::dashboard::router())
+        .merge(crate::connect_page::router())
         .fallback(unknown_route)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(DefaultBodyLimit::max(body_limit))

@@ -1,0 +1,204 @@
+//! `cargo xtask spec-shapes --spec <path>`: copies the *shapes* of the connect, integration,
+//! tools and webhook schemas out of Kombo's OpenAPI document into
+//! `crates/server/tests/spec/kombo-shapes.json`, so tests can validate responses against
+//! Kombo's own schemas without the reference document at hand.
+//!
+//! `$ref`s are resolved and every prose key (`description`, `examples`, `title`, ...) is left
+//! out: only what a validator needs (types, properties, required keys, enums, formats,
+//! patterns, bounds) is kept.
+
+use std::fs;
+use std::path::Path;
+
+use anyhow::{Context, bail};
+use serde_json::{Map, Value, json};
+
+use crate::codegen::Mode;
+
+/// Where the shapes file lives, relative to the workspace root.
+pub const SHAPES_PATH: &str = "crates/server/tests/spec/kombo-shapes.json";
+
+/// The operations whose request and responses are copied: (method, path).
+const OPERATIONS: &[(&str, &str)] = &[
+    ("post", "/connect/create-link"),
+    ("get", "/connect/integration-by-token/{token}"),
+    ("post", "/connect/activate-integration"),
+    ("get", "/integrations/{integration_id}"),
+    ("delete", "/integrations/{integration_id}"),
+    ("put", "/integrations/{integration_id}/enabled"),
+    ("post", "/integrations/{integration_id}/relink"),
+    ("get", "/integrations/{integration_id}/integration-fields"),
+    (
+        "patch",
+        "/integrations/{integration_id}/integration-fields/{integration_field_id}",
+    ),
+    ("get", "/integrations/{integration_id}/custom-fields"),
+    (
+        "put",
+        "/integrations/{integration_id}/custom-fields/{custom_field_id}",
+    ),
+    ("get", "/tools/{category}"),
+    ("post", "/ats/import-tracked-application"),
+];
+
+/// The webhook payloads that are copied.
+const WEBHOOKS: &[&str] = &[
+    "integration-created",
+    "integration-deleted",
+    "integration-state-changed",
+    "connection-flow-failed",
+    "sync-finished",
+    "data-changed",
+];
+
+/// Keys a validator reads; everything else (prose, examples, vendor extensions) is dropped.
+const KEPT_KEYS: &[&str] = &[
+    "type",
+    "properties",
+    "required",
+    "items",
+    "enum",
+    "const",
+    "format",
+    "pattern",
+    "minLength",
+    "maxLength",
+    "minimum",
+    "maximum",
+    "exclusiveMinimum",
+    "exclusiveMaximum",
+    "minItems",
+    "maxItems",
+    "additionalProperties",
+    "anyOf",
+    "oneOf",
+    "allOf",
+    "nullable",
+    "default",
+];
+
+/// Extracts the shapes from `spec` and writes (or checks) the shapes file.
+pub fn run(root: &Path, spec: &Path, mode: Mode) -> anyhow::Result<()> {
+    let text = fs::read_to_string(spec).with_context(|| format!("reading {}", spec.display()))?;
+    let document: Value =
+        serde_json::from_str(&text).with_context(|| format!("parsing {}", spec.display()))?;
+    let rendered = render(&document)?;
+    let target = root.join(SHAPES_PATH);
+    if fs::read_to_string(&target).ok().as_deref() == Some(rendered.as_str()) {
+        return Ok(());
+    }
+    match mode {
+        Mode::Check => bail!(
+            "{SHAPES_PATH} is out of date; run `cargo xtask spec-shapes --spec {}`",
+            spec.display()
+        ),
+        Mode::Write => {
+            if let Some(parent) = target.parent() {
+                fs::create_dir_all(parent)?;
+            }
+            fs::write(&target, rendered)
+                .with_context(|| format!("writing {}", target.display()))?;
+            println!("wrote {SHAPES_PATH}");
+            Ok(())
+        }
+    }
+}
+
+fn render(document: &Value) -> anyhow::Result<String> {
+    let mut operations = Map::new();
+    for (method, path) in OPERATIONS {
+        let operation = document
+            .pointer(&format!("/paths/{}/{method}", escape_pointer(path)))
+            .with_context(|| format!("the spec has no {method} {path}"))?;
+        let body = operation
+            .pointer("/requestBody/content/application~1json/schema")
+            .map(|schema| shape(document, schema, 0))
+            .transpose()?;
+        let response = |code: &str| -> anyhow::Result<Value> {
+            let response = resolve(document, &operation["responses"][code])?;
+            let schema = response
+                .pointer("/content/application~1json/schema")
+                .with_context(|| format!("{method} {path}: no JSON {code} response"))?;
+            shape(document, schema, 0)
+        };
+        operations.insert(
+            format!("{} {path}", method.to_uppercase()),
+            json!({"request": body, "success": response("200")?, "error": response("default")?}),
+        );
+    }
+    let mut webhooks = Map::new();
+    for name in WEBHOOKS {
+        let schema = document
+            .pointer(&format!(
+                "/webhooks/{name}/post/requestBody/content/application~1json/schema"
+            ))
+            .with_context(|| format!("the spec has no webhook `{name}`"))?;
+        webhooks.insert((*name).to_owned(), shape(document, schema, 0)?);
+    }
+    let out = json!({
+        "note": "Generated by `cargo xtask spec-shapes` from Kombo's OpenAPI document; do not edit.",
+        "operations": operations,
+        "webhooks": webhooks,
+    });
+    Ok(format!("{}\n", serde_json::to_string_pretty(&out)?))
+}
+
+fn escape_pointer(path: &str) -> String {
+    path.replace('~', "~0").replace('/', "~1")
+}
+
+/// Follows `$ref`s to the value they name.
+fn resolve<'a>(document: &'a Value, mut value: &'a Value) -> anyhow::Result<&'a Value> {
+    for _ in 0..32 {
+        let Some(reference) = value.get("$ref").and_then(Value::as_str) else {
+            return Ok(value);
+        };
+        let pointer = reference
+            .strip_prefix('#')
+            .with_context(|| format!("external reference `{reference}`"))?;
+        value = document
+            .pointer(pointer)
+            .with_context(|| format!("dangling reference `{reference}`"))?;
+    }
+    bail!("reference chain too long")
+}
+
+/// The structural part of a schema, references resolved.
+fn shape(document: &Value, schema: &Value, depth: usize) -> anyhow::Result<Value> {
+    if depth > 64 {
+        bail!("schema nested too deeply (recursive?)");
+    }
+    let schema = resolve(document, schema)?;
+    let Value::Object(object) = schema else {
+        return Ok(schema.clone());
+    };
+    let mut out = Map::new();
+    for (key, value) in object {
+        if !KEPT_KEYS.contains(&key.as_str()) {
+            continue;
+        }
+        let kept = match key.as_str() {
+            "properties" => {
+                let mut properties = Map::new();
+                for (name, property) in value.as_object().into_iter().flatten() {
+                    properties.insert(name.clone(), shape(document, property, depth + 1)?);
+                }
+                Value::Object(properties)
+            }
+            "items" | "additionalProperties" if value.is_object() => {
+                shape(document, value, depth + 1)?
+            }
+            "anyOf" | "oneOf" | "allOf" => Value::Array(
+                value
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .map(|variant| shape(document, variant, depth + 1))
+                    .collect::<anyhow::Result<_>>()?,
+            ),
+            _ => value.clone(),
+        };
+        out.insert(key.clone(), kept);
+    }
+    Ok(Value::Object(out))
+}
