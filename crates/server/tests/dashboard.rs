@@ -428,3 +428,47 @@ async fn disable_and_enable_switch_the_integration_and_block_force_sync() {
         .unwrap();
     assert!(stored.enabled);
 }
+
+#[tokio::test]
+async fn relink_shows_a_single_use_link_for_the_integration_once() {
+    let app = app_with_token(Some(TOKEN)).await;
+    let cookie = login(&app, TOKEN).await;
+    let path = integration_path(&app);
+    let (_, page) = get_page(&app, &path, Some(&cookie)).await;
+    assert!(page.contains(">Relink</button>"), "{page}");
+    let csrf = csrf_of(&page);
+    let url = format!("{}{path}/relink", app.base);
+
+    let response = client()
+        .post(&url)
+        .header(COOKIE, &cookie)
+        .form(&[("csrf", "wrong")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::BAD_REQUEST);
+
+    let response = client()
+        .post(&url)
+        .header(COOKIE, &cookie)
+        .form(&[("csrf", csrf.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    let page = response.text().await.unwrap();
+    let marker = "id=\"relink-link\" type=\"text\" readonly value=\"";
+    let start = page.find(marker).expect("the link field") + marker.len();
+    let link = &page[start..start + page[start..].find('"').unwrap()];
+    let public = &ServerConfig::default().public_url;
+    let token = link
+        .strip_prefix(&format!("{public}/connect/"))
+        .unwrap_or_else(|| panic!("{link} is not a connect link under {public}"));
+    let stored = app.store.connect_link(token).await.unwrap().unwrap();
+    assert_eq!(
+        stored.relink_integration_id.as_ref(),
+        Some(&app.integration.id)
+    );
+    assert_eq!(stored.environment_id, app.environment);
+    assert!(stored.used_at.is_none());
+}

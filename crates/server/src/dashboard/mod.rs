@@ -45,6 +45,10 @@ pub fn router() -> Router<AppState> {
             "/integrations/{integration_id}/enabled",
             post(wiring::set_enabled),
         )
+        .route(
+            "/integrations/{integration_id}/relink",
+            post(wiring::relink),
+        )
         .route("/connectors", get(connectors::list))
         .route("/connectors/{tool}", get(connectors::show))
         .route("/assets/dashboard.css", get(stylesheet))

@@ -1,18 +1,19 @@
-//! The dashboard's integration lifecycle (enable/disable) and the WIRE-IN POINTS for parts
-//! that depend on store methods other branches of this release add (webhook deliveries,
-//! relink links). Each is one small function here, so merging those branches touches only
-//! this file.
+//! The dashboard's integration lifecycle (enable/disable, relink links) and the WIRE-IN
+//! POINT for the webhook delivery log, which depends on store methods of the webhooks
+//! branch; it is one small function here, so merging that branch touches only this file.
 
 use atsbridge_store::{Integration, IntegrationId};
 use axum::Form;
 use axum::extract::{Path, State};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use maud::{Markup, html};
 use serde::Deserialize;
 
 use super::overview::IntegrationSummary;
-use super::views::{self, Tone};
-use super::{Admin, DashboardError};
+use super::views::{self, Frame, Section, Tone};
+use super::{Admin, DashboardError, html_page};
+use crate::routes::connect::{RelinkRequest, create_relink_link, link_url};
 use crate::state::AppState;
 
 /// One webhook delivery as the dashboard lists it.
@@ -79,11 +80,11 @@ pub(crate) fn integration_enabled(integration: &Integration) -> bool {
     integration.enabled
 }
 
-/// The enable/disable button, and (WIRE-IN, connect branch) the relink button once the
-/// store can create relink links.
+/// The relink button and the enable/disable button.
 pub(crate) fn lifecycle_buttons(summary: &IntegrationSummary, base: &str, csrf: &str) -> Markup {
     let action = format!("{base}/enabled");
     html! {
+        (views::post_button(&format!("{base}/relink"), csrf, &[], "btn", "Relink"))
         @if summary.integration.enabled {
             (views::post_button(&action, csrf, &[("enabled", "false")], "btn btn-danger", "Disable"))
         } @else {
@@ -160,4 +161,73 @@ pub(crate) async fn set_enabled(
         views::segment(integration.id.as_str())
     );
     Ok(Redirect::to(&target).into_response())
+}
+
+/// The relink form (only the CSRF token).
+#[derive(Debug, Deserialize)]
+pub(crate) struct RelinkForm {
+    #[serde(default)]
+    csrf: String,
+}
+
+/// `POST /dashboard/integrations/{integration_id}/relink`: creates a relink link as
+/// `POST /v1/integrations/{id}/relink` does and shows it once. The answer is a page, not a
+/// redirect, so the link never travels in a URL.
+pub(crate) async fn relink(
+    State(state): State<AppState>,
+    admin: Admin,
+    Path(raw_id): Path<String>,
+    form: Result<Form<RelinkForm>, axum::extract::rejection::FormRejection>,
+) -> Result<Response, DashboardError> {
+    let presented = form.map(|Form(f)| f.csrf).unwrap_or_default();
+    admin.check_csrf(&state, &presented)?;
+    let integration = state
+        .store()
+        .find_integration(&IntegrationId::new(&raw_id))
+        .await?
+        .ok_or_else(|| DashboardError::NotFound(format!("There is no integration `{raw_id}`.")))?;
+    let token = create_relink_link(&state, &integration, RelinkRequest::default())
+        .await
+        .map_err(|error| {
+            tracing::error!(%error, "dashboard relink link failed");
+            DashboardError::Internal(
+                "The relink link could not be created; see the server log.".to_owned(),
+            )
+        })?;
+    tracing::info!(
+        integration_id = integration.id.as_str(),
+        "relink link created from the dashboard"
+    );
+    let link = link_url(&state, &token);
+    let minutes = state.config().connect_link_ttl.as_secs() / 60;
+    let title = integration
+        .remote_label
+        .clone()
+        .unwrap_or_else(|| integration.tool.clone());
+    let page = format!(
+        "/dashboard/integrations/{}",
+        views::segment(integration.id.as_str())
+    );
+    let content = html! {
+        nav.breadcrumbs aria-label="Breadcrumb" {
+            a href="/dashboard" { "Overview" } " / " a href=(page) { (title) } " / " span { "Relink" }
+        }
+        section.card.narrow #relink {
+            h1 { "Relink link for " (title) }
+            p { "Send this link to the person who manages the account. It opens the connect page, where they enter new credentials; the integration keeps its id, records and settings." }
+            div.field {
+                label for="relink-link" { "Relink link" }
+                input #relink-link type="text" readonly value=(link) aria-describedby="relink-help";
+                p.help #relink-help { "Works once, for " (minutes) " minutes. It is shown only now." }
+            }
+            p { a href=(page) { "Back to the integration" } }
+        }
+    };
+    let frame = Frame {
+        title: "Relink link",
+        section: Section::Overview,
+        csrf: Some(&admin.csrf),
+        refresh_seconds: None,
+    };
+    Ok(html_page(StatusCode::OK, views::page(&frame, content)))
 }
