@@ -50,7 +50,7 @@ pub struct AddIntegrationArgs {
     pub label: Option<String>,
 }
 
-async fn open(flags: &ConfigFlags) -> anyhow::Result<(Settings, Arc<dyn Store>)> {
+pub(crate) async fn open(flags: &ConfigFlags) -> anyhow::Result<(Settings, Arc<dyn Store>)> {
     let settings = Settings::load(flags, None)?;
     let key = settings.require_secret_key()?;
     let store = runtime::open_store(&settings.database, key, &settings.store).await?;
@@ -58,7 +58,7 @@ async fn open(flags: &ConfigFlags) -> anyhow::Result<(Settings, Arc<dyn Store>)>
 }
 
 /// Finds an environment by id or name.
-async fn find_environment(
+pub(crate) async fn find_environment(
     store: &dyn Store,
     name_or_id: &str,
 ) -> anyhow::Result<Option<Environment>> {
@@ -68,7 +68,7 @@ async fn find_environment(
         .find(|env| env.id.as_str() == name_or_id || env.name == name_or_id))
 }
 
-async fn find_integration(store: &dyn Store, id: &str) -> anyhow::Result<Integration> {
+pub(crate) async fn find_integration(store: &dyn Store, id: &str) -> anyhow::Result<Integration> {
     store
         .find_integration(&IntegrationId::new(id))
         .await?

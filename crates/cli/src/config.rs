@@ -233,6 +233,24 @@ fn read_file(path: &Path) -> anyhow::Result<FileConfig> {
     toml::from_str(&text).with_context(|| format!("invalid config file {}", path.display()))
 }
 
+/// Checks a public URL: `http` or `https`, with a host, without query or fragment. Returned
+/// without a trailing slash.
+pub fn parse_public_url(raw: &str) -> anyhow::Result<String> {
+    let url = url::Url::parse(raw.trim())
+        .with_context(|| format!("{ENV_PUBLIC_URL} / public_url `{raw}` is not a URL"))?;
+    if !matches!(url.scheme(), "http" | "https")
+        || url.host_str().is_none()
+        || url.query().is_some()
+        || url.fragment().is_some()
+    {
+        bail!(
+            "{ENV_PUBLIC_URL} / public_url must be an http(s) address without query or \
+             fragment, e.g. https://atsbridge.example.com"
+        );
+    }
+    Ok(url.as_str().trim_end_matches('/').to_owned())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -297,6 +315,22 @@ mod tests {
     }
 
     #[test]
+    fn public_urls_must_be_plain_http_addresses() {
+        assert_eq!(
+            parse_public_url("https://atsbridge.example.com/base/").unwrap(),
+            "https://atsbridge.example.com/base"
+        );
+        for bad in [
+            "ftp://x.example",
+            "not a url",
+            "https://x.example/?a=1",
+            "https://x#y",
+        ] {
+            assert!(parse_public_url(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
     fn debug_hides_the_database_password() {
         let settings = Settings {
             database: "postgres://app:hunter2@db.internal:5432/atsbridge".into(),
@@ -335,22 +369,4 @@ mod tests {
         assert!(!debug.contains("dashboard-admin-token-value"));
         assert!(debug.contains("[REDACTED]"));
     }
-}
-
-/// Checks a public URL: `http` or `https`, with a host, without query or fragment. Returned
-/// without a trailing slash.
-pub fn parse_public_url(raw: &str) -> anyhow::Result<String> {
-    let url = url::Url::parse(raw.trim())
-        .with_context(|| format!("{ENV_PUBLIC_URL} / public_url `{raw}` is not a URL"))?;
-    if !matches!(url.scheme(), "http" | "https")
-        || url.host_str().is_none()
-        || url.query().is_some()
-        || url.fragment().is_some()
-    {
-        bail!(
-            "{ENV_PUBLIC_URL} / public_url must be an http(s) address without query or \
-             fragment, e.g. https://atsbridge.example.com"
-        );
-    }
-    Ok(url.as_str().trim_end_matches('/').to_owned())
 }

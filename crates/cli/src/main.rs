@@ -7,6 +7,7 @@
 mod commands;
 mod config;
 mod demo;
+mod lifecycle;
 mod runtime;
 
 use std::net::SocketAddr;
@@ -112,6 +113,31 @@ enum IntegrationsCommand {
         /// Integration id.
         integration: String,
     },
+    /// Show an integration: status, setup, end user and its last runs.
+    Show {
+        /// Integration id.
+        integration: String,
+    },
+    /// Enable an integration (it syncs and serves again).
+    Enable {
+        /// Integration id.
+        integration: String,
+    },
+    /// Disable an integration: it stops syncing and serving; data and credentials stay.
+    Disable {
+        /// Integration id.
+        integration: String,
+    },
+    /// Print a connect link for a customer to connect an account (single use).
+    ConnectLink(lifecycle::ConnectLinkArgs),
+    /// Print a link that replaces the credentials of an integration (single use).
+    Relink {
+        /// Integration id.
+        integration: String,
+        /// Language of the connect page (en or de).
+        #[arg(long, default_value = "en")]
+        language: String,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -182,6 +208,22 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Integrations(IntegrationsCommand::Remove { integration }) => {
             commands::remove_integration(&flags, &integration).await
         }
+        Command::Integrations(IntegrationsCommand::Show { integration }) => {
+            lifecycle::show(&flags, &integration).await
+        }
+        Command::Integrations(IntegrationsCommand::Enable { integration }) => {
+            lifecycle::set_enabled(&flags, &integration, true).await
+        }
+        Command::Integrations(IntegrationsCommand::Disable { integration }) => {
+            lifecycle::set_enabled(&flags, &integration, false).await
+        }
+        Command::Integrations(IntegrationsCommand::ConnectLink(args)) => {
+            lifecycle::connect_link(&flags, args).await
+        }
+        Command::Integrations(IntegrationsCommand::Relink {
+            integration,
+            language,
+        }) => lifecycle::relink(&flags, &integration, &language).await,
         Command::Environments(EnvironmentsCommand::Add { name }) => {
             commands::add_environment(&flags, &name).await
         }

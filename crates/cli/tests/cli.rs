@@ -362,10 +362,124 @@ async fn admin_token_prints_a_new_token_once_and_stores_only_its_hash() {
         stored,
         atsbridge_server::dashboard::session::hash_token(&replacement)
     );
-    let raw = std::fs::read(dir.path().join("test.db")).unwrap();
-    let haystack = String::from_utf8_lossy(&raw);
+    // Neither the database nor its write-ahead log holds the token itself.
+    for entry in std::fs::read_dir(dir.path()).unwrap() {
+        let raw = std::fs::read(entry.unwrap().path()).unwrap();
+        let haystack = String::from_utf8_lossy(&raw);
+        assert!(
+            !haystack.contains(&replacement),
+            "the token itself was stored"
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_integration_lifecycle_from_the_command_line() {
+    use atsbridge_store::{
+        IntegrationId, IntegrationSettings, NewIntegration, SecretKey, SqliteStore, Store,
+    };
+
+    let dir = tempfile::tempdir().unwrap();
+    let key = secret_key(dir.path());
+    let store = SqliteStore::open(
+        dir.path().join("test.db"),
+        SecretKey::from_base64(&key).unwrap(),
+    )
+    .unwrap();
+    let env = store.create_environment("prod").await.unwrap();
+    let integration = store
+        .create_integration(NewIntegration {
+            environment_id: env.id.clone(),
+            tool: "erecruiter".into(),
+            remote_label: Some("ACME".into()),
+            credentials: serde_json::json!({}),
+            settings: IntegrationSettings::default(),
+            end_user: None,
+            setup_status: atsbridge_store::SetupStatus::FinalSyncPending,
+        })
+        .await
+        .unwrap();
+    let id = integration.id.as_str().to_owned();
+    let run = |args: Vec<String>| {
+        let path = dir.path().to_path_buf();
+        let key = key.clone();
+        tokio::task::spawn_blocking(move || {
+            let args: Vec<&str> = args.iter().map(String::as_str).collect();
+            atsbridge(&path, &key, &args)
+        })
+    };
+    let args = |list: &[&str]| list.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>();
+
+    let out = run(args(&["integrations", "disable", &id])).await.unwrap();
+    assert!(out.status.success(), "{}", text(&out).1);
+    let found = store
+        .find_integration(&IntegrationId::new(&id))
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(!found.enabled);
+    let out = run(args(&["integrations", "show", &id])).await.unwrap();
+    let (stdout, _) = text(&out);
     assert!(
-        !haystack.contains(&replacement),
-        "the token itself was stored"
+        stdout.contains("INACTIVE") && stdout.contains("FINAL_SYNC_PENDING"),
+        "{stdout}"
     );
+    let out = run(args(&["integrations", "enable", &id])).await.unwrap();
+    assert!(out.status.success());
+    assert!(
+        store
+            .find_integration(&IntegrationId::new(&id))
+            .await
+            .unwrap()
+            .unwrap()
+            .enabled
+    );
+
+    let out = run(args(&[
+        "integrations",
+        "connect-link",
+        "--environment",
+        "prod",
+        "--email",
+        "it@acme.example",
+        "--organization",
+        "ACME",
+        "--language",
+        "de",
+    ]))
+    .await
+    .unwrap();
+    let (stdout, stderr) = text(&out);
+    assert!(out.status.success(), "{stderr}");
+    let token = stdout.trim().rsplit('/').next().unwrap().to_owned();
+    assert!(
+        stdout
+            .trim()
+            .starts_with("http://127.0.0.1:3000/connect/cl_"),
+        "{stdout}"
+    );
+    let link = store.connect_link(&token).await.unwrap().unwrap();
+    assert_eq!(link.language, "de");
+    assert_eq!(link.end_user.organization_name, "ACME");
+
+    let out = run(args(&["integrations", "relink", &id])).await.unwrap();
+    let (stdout, _) = text(&out);
+    let token = stdout.trim().rsplit('/').next().unwrap().to_owned();
+    let link = store.connect_link(&token).await.unwrap().unwrap();
+    assert_eq!(link.relink_integration_id.as_ref(), Some(&integration.id));
+
+    let out = run(args(&[
+        "integrations",
+        "connect-link",
+        "--environment",
+        "prod",
+        "--email",
+        "nope",
+        "--organization",
+        "ACME",
+    ]))
+    .await
+    .unwrap();
+    assert!(!out.status.success());
+    assert!(text(&out).1.contains("not an e-mail address"));
 }

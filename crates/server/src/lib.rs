@@ -29,6 +29,7 @@ use std::future::Future;
 pub use config::ServerConfig;
 pub use error::ApiError;
 pub use routes::build_router;
+pub use routes::connect::connect_page_url;
 pub use state::{AppState, ForceSyncOutcome, StateError, SyncTrigger};
 pub use trigger::SchedulerTrigger;
 

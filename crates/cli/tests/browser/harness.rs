@@ -96,8 +96,12 @@ impl Stack {
         ));
         let scheduler = Arc::new(Scheduler::new(engine, provider));
         let trigger = Arc::new(SchedulerTrigger::new(scheduler.clone()));
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let base_url = format!("http://{}", listener.local_addr().unwrap());
         let admin_token = atsbridge_server::dashboard::session::generate_token();
         let config = ServerConfig {
+            // Connect links point here.
+            public_url: base_url.clone(),
             dashboard: DashboardConfig {
                 admin_token: Some(AdminToken::new(&admin_token).unwrap()),
                 ..DashboardConfig::default()
@@ -106,8 +110,6 @@ impl Stack {
         };
         let state = AppState::new(store.clone(), Arc::new(registry), trigger.clone(), config)
             .expect("API state");
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let base_url = format!("http://{}", listener.local_addr().unwrap());
         let (stop_server, stopped) = tokio::sync::oneshot::channel::<()>();
         tokio::spawn(atsbridge_server::serve(listener, state, async move {
             let _ = stopped.await;

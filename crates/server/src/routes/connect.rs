@@ -228,7 +228,12 @@ fn expires(state: &AppState, ttl: Duration) -> atsbridge_schema::Timestamp {
 
 /// The connect page's address for a token.
 pub(crate) fn link_url(state: &AppState, token: &str) -> String {
-    format!("{}/connect/{token}", state.public_base())
+    connect_page_url(state.public_base(), token)
+}
+
+/// The connect page's address for a token, below the server's public address.
+pub fn connect_page_url(public_url: &str, token: &str) -> String {
+    format!("{}/connect/{token}", public_url.trim_end_matches('/'))
 }
 
 /// `POST /v1/connect/create-link`.

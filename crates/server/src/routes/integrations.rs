@@ -872,23 +872,24 @@ pub struct ImportedTrackedApplication {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(tag = "id_type", rename_all = "snake_case", deny_unknown_fields)]
 enum ImportedIds {
-    ApplicationAndJobRemoteIds {
+    #[serde(rename = "application_and_job_remote_ids")]
+    WithJob {
         application_remote_id: String,
         job_remote_id: String,
     },
-    ApplicationAndCandidateRemoteIds {
+    #[serde(rename = "application_and_candidate_remote_ids")]
+    WithCandidate {
         candidate_remote_id: String,
         application_remote_id: String,
     },
-    ApplicationId {
-        application_id: String,
-    },
+    #[serde(rename = "application_id")]
+    Alone { application_id: String },
 }
 
 impl ImportedIds {
     fn into_tracked(self) -> TrackedApplication {
         match self {
-            ImportedIds::ApplicationAndJobRemoteIds {
+            ImportedIds::WithJob {
                 application_remote_id,
                 job_remote_id,
             } => TrackedApplication {
@@ -896,7 +897,7 @@ impl ImportedIds {
                 candidate_remote_id: None,
                 job_remote_id: Some(job_remote_id),
             },
-            ImportedIds::ApplicationAndCandidateRemoteIds {
+            ImportedIds::WithCandidate {
                 candidate_remote_id,
                 application_remote_id,
             } => TrackedApplication {
@@ -904,7 +905,7 @@ impl ImportedIds {
                 candidate_remote_id: Some(candidate_remote_id),
                 job_remote_id: None,
             },
-            ImportedIds::ApplicationId { application_id } => TrackedApplication {
+            ImportedIds::Alone { application_id } => TrackedApplication {
                 application_remote_id: application_id,
                 candidate_remote_id: None,
                 job_remote_id: None,
