@@ -369,6 +369,18 @@ impl Browser {
         self.find(css).await.text().await.unwrap_or_default()
     }
 
+    /// The current value of the form field matching `css` (what the user typed or the page
+    /// filled in).
+    pub async fn value(&self, css: &str) -> String {
+        self.find(css)
+            .await
+            .prop("value")
+            .await
+            .ok()
+            .flatten()
+            .unwrap_or_default()
+    }
+
     /// The visible text of the whole page (empty while it is being replaced).
     pub async fn page_text(&self) -> String {
         match self.client.find(Locator::Css("body")).await {
