@@ -44,6 +44,8 @@ async fn operator_signs_in_sees_the_integration_and_forces_a_sync() {
         browser.text("#login-error").await,
         "That admin token is not valid."
     );
+    // The wrong token is not sent back into the form.
+    assert_eq!(browser.value("#token").await, "");
     browser.screenshot("dashboard-login-error").await;
     browser.fill("#token", &stack.admin_token).await;
     browser.click_button("Sign in").await;
