@@ -50,6 +50,7 @@ pub struct AddIntegrationArgs {
     pub label: Option<String>,
 }
 
+/// Loads the settings and opens the configured store.
 pub(crate) async fn open(flags: &ConfigFlags) -> anyhow::Result<(Settings, Arc<dyn Store>)> {
     let settings = Settings::load(flags, None)?;
     let key = settings.require_secret_key()?;
@@ -68,6 +69,7 @@ pub(crate) async fn find_environment(
         .find(|env| env.id.as_str() == name_or_id || env.name == name_or_id))
 }
 
+/// Finds an integration by id, with an error that says where to look.
 pub(crate) async fn find_integration(store: &dyn Store, id: &str) -> anyhow::Result<Integration> {
     store
         .find_integration(&IntegrationId::new(id))

@@ -7,6 +7,7 @@
 mod commands;
 mod config;
 mod demo;
+mod fields;
 mod lifecycle;
 mod runtime;
 
@@ -58,6 +59,12 @@ enum Command {
     /// Manage integrations.
     #[command(subcommand)]
     Integrations(IntegrationsCommand),
+    /// Provider fields a sync discovered for an integration, and whether records list them.
+    #[command(subcommand, name = "integration-fields")]
+    IntegrationFields(IntegrationFieldsCommand),
+    /// Unified `custom_fields` keys of an integration and the provider fields they carry.
+    #[command(subcommand, name = "custom-fields")]
+    CustomFields(CustomFieldsCommand),
     /// Manage environments (they own API keys and integrations).
     #[command(subcommand)]
     Environments(EnvironmentsCommand),
@@ -137,6 +144,57 @@ enum IntegrationsCommand {
         /// Language of the connect page (en or de).
         #[arg(long, default_value = "en")]
         language: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum IntegrationFieldsCommand {
+    /// List the integration's provider fields with their ids and passthrough switch.
+    List {
+        /// Integration id.
+        #[arg(long)]
+        integration: String,
+    },
+    /// List a field in records' `integration_fields` again.
+    Enable(FieldSwitchArgs),
+    /// Leave a field out of records' `integration_fields`.
+    Disable(FieldSwitchArgs),
+}
+
+#[derive(Debug, Args)]
+struct FieldSwitchArgs {
+    /// Integration id.
+    #[arg(long)]
+    integration: String,
+    /// The field's id (see `integration-fields list`).
+    #[arg(long)]
+    field: String,
+}
+
+#[derive(Debug, Subcommand)]
+enum CustomFieldsCommand {
+    /// Define a `custom_fields` key of a model; prints its id.
+    Add(fields::AddCustomFieldArgs),
+    /// List the integration's custom fields and what they are mapped to.
+    List {
+        /// Integration id.
+        #[arg(long)]
+        integration: String,
+    },
+    /// Make a custom field carry the value of a provider field of the same model.
+    Map {
+        /// Integration id.
+        #[arg(long)]
+        integration: String,
+        /// The custom field's id (see `custom-fields list`).
+        #[arg(long)]
+        custom_field: String,
+        /// The integration field's id (see `integration-fields list`).
+        #[arg(long, required_unless_present = "unmap", conflicts_with = "unmap")]
+        field: Option<String>,
+        /// Remove the mapping instead.
+        #[arg(long)]
+        unmap: bool,
     },
 }
 
@@ -224,6 +282,8 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             integration,
             language,
         }) => lifecycle::relink(&flags, &integration, &language).await,
+        Command::IntegrationFields(command) => integration_fields(&flags, command).await,
+        Command::CustomFields(command) => custom_fields(&flags, command).await,
         Command::Environments(EnvironmentsCommand::Add { name }) => {
             commands::add_environment(&flags, &name).await
         }
@@ -242,5 +302,37 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Store(StoreCommand::Copy { from, to }) => {
             commands::copy_store(&flags, &from, &to).await
         }
+    }
+}
+
+async fn integration_fields(
+    flags: &ConfigFlags,
+    command: IntegrationFieldsCommand,
+) -> anyhow::Result<()> {
+    match command {
+        IntegrationFieldsCommand::List { integration } => {
+            fields::list_integration_fields(flags, &integration).await
+        }
+        IntegrationFieldsCommand::Enable(args) => {
+            fields::set_passthrough(flags, &args.integration, &args.field, true).await
+        }
+        IntegrationFieldsCommand::Disable(args) => {
+            fields::set_passthrough(flags, &args.integration, &args.field, false).await
+        }
+    }
+}
+
+async fn custom_fields(flags: &ConfigFlags, command: CustomFieldsCommand) -> anyhow::Result<()> {
+    match command {
+        CustomFieldsCommand::Add(args) => fields::add_custom_field(flags, args).await,
+        CustomFieldsCommand::List { integration } => {
+            fields::list_custom_fields(flags, &integration).await
+        }
+        CustomFieldsCommand::Map {
+            integration,
+            custom_field,
+            field,
+            unmap: _,
+        } => fields::map_custom_field(flags, &integration, &custom_field, field.as_deref()).await,
     }
 }

@@ -205,6 +205,115 @@ async fn integrations_sync_and_check_against_the_sandbox() {
     assert!(text(&out).0.contains(&integration));
     assert!(text(&out).0.contains("succeeded"), "{}", text(&out).0);
 
+    // The sync recorded the provider fields; the CLI lists, switches and maps them.
+    let out = run(
+        s(&["integration-fields", "list", "--integration", &integration]),
+        vec![],
+    )
+    .await
+    .unwrap();
+    assert!(out.status.success(), "{}", text(&out).1);
+    let fields = text(&out).0;
+    let status_row = fields
+        .lines()
+        .find(|line| line.contains("ats_applications") && line.contains(" Status "))
+        .unwrap_or_else(|| panic!("no application Status field:\n{fields}"));
+    assert!(status_row.contains(" on "), "{status_row}");
+    let status_id = status_row
+        .split(['│', '┆'])
+        .map(str::trim)
+        .find(|cell| cell.len() == 24)
+        .unwrap_or_else(|| panic!("no id in {status_row}"))
+        .to_owned();
+    let out = run(
+        s(&[
+            "integration-fields",
+            "disable",
+            "--integration",
+            &integration,
+            "--field",
+            &status_id,
+        ]),
+        vec![],
+    )
+    .await
+    .unwrap();
+    assert!(out.status.success(), "{}", text(&out).1);
+    let out = run(
+        s(&["integration-fields", "list", "--integration", &integration]),
+        vec![],
+    )
+    .await
+    .unwrap();
+    let listed = text(&out).0;
+    let row = listed.lines().find(|l| l.contains(&status_id)).unwrap();
+    assert!(row.contains(" off "), "{row}");
+
+    let out = run(
+        s(&[
+            "custom-fields",
+            "add",
+            "--integration",
+            &integration,
+            "--model",
+            "ats_applications",
+            "--key",
+            "status_text",
+            "--label",
+            "Status text",
+        ]),
+        vec![],
+    )
+    .await
+    .unwrap();
+    assert!(out.status.success(), "{}", text(&out).1);
+    let custom_id = text(&out).0.trim().to_owned();
+    let out = run(
+        s(&[
+            "custom-fields",
+            "add",
+            "--integration",
+            &integration,
+            "--model",
+            "ats_tags",
+            "--key",
+            "x",
+        ]),
+        vec![],
+    )
+    .await
+    .unwrap();
+    assert!(!out.status.success());
+    assert!(text(&out).1.contains("unknown model"), "{}", text(&out).1);
+    let out = run(
+        s(&[
+            "custom-fields",
+            "map",
+            "--integration",
+            &integration,
+            "--custom-field",
+            &custom_id,
+            "--field",
+            &status_id,
+        ]),
+        vec![],
+    )
+    .await
+    .unwrap();
+    assert!(out.status.success(), "{}", text(&out).1);
+    let out = run(
+        s(&["custom-fields", "list", "--integration", &integration]),
+        vec![],
+    )
+    .await
+    .unwrap();
+    let listed = text(&out).0;
+    assert!(
+        listed.contains("status_text") && listed.contains("Status text"),
+        "{listed}"
+    );
+    assert!(listed.contains(&status_id), "{listed}");
+
     let out = run(s(&["integrations", "remove", &integration]), vec![])
         .await
         .unwrap();

@@ -139,9 +139,10 @@
 //!     its custom fields.
 //!
 //! 25. **Integration fields.** Kombo lists in `integration_fields` only the provider fields a
-//!     customer enabled one by one; atsbridge has no such switch, so every job, candidate and
-//!     application lists a fixed set of provider fields that the unified schema has no place
-//!     for:
+//!     customer enabled one by one. The connector reports a fixed set of provider fields that
+//!     the unified schema has no place for; the sync engine records each distinct one for the
+//!     integration with passthrough switched on, and the server leaves out those a customer
+//!     switched off (`PATCH /integrations/{id}/integration-fields/{field_id}`). The set:
 //!     - `CUSTOM`: each custom field of the job or applicant, `key` = internal `Name`,
 //!       `label` = public `Title`, value typed as in `custom_fields` (see 22). The same data
 //!       is also in `custom_fields`; the integration field adds the label and the kind.
@@ -154,11 +155,13 @@
 //!       `Referrer`, `ReferrerAdditionalInfo`, `Rating`. Dates use the wire timestamp format and
 //!       enums their member names; everything else is the provider's value.
 //!
-//!     The record's `IntegrationField.id` is the field's identifier within the record: the
+//!     The record's `IntegrationField.id` is the field's identifier within its model: the
 //!     member name for `DEFAULT` fields and `CustomFields/{Name}` for `CUSTOM` ones (tenants
 //!     name custom fields freely, so a custom field called `Tags` must not collide with the
-//!     job's `Tags` member). The served `id` is a Kombo id minted from the model, the record's
-//!     remote id and that identifier (`IdMinter::mint_integration_field`).
+//!     job's `Tags` member). The served `id` is a Kombo id derived from the model and that
+//!     identifier only (`IdMinter::mint_integration_field`), never from the record: a field
+//!     has one id in every job (or candidate, or application) that carries it, and it is the
+//!     id the integration-fields endpoints list and switch.
 //!
 //! 26. **Application custom fields.** eRecruiter's custom fields target applicants, jobs and
 //!     companies (and combinations of them), never a single application, and no endpoint reads
@@ -167,9 +170,13 @@
 //!     `integration_fields`, so `custom_fields` stays `{}` and the coverage declares it
 //!     *always empty* with that reason (`FieldCoverage::always_empty_reason`). It stays
 //!     declared because Kombo's page lists it; the conformance kit fails if a fixture ever
-//!     fills it, so the marker cannot go stale. If atsbridge gains per-integration custom
-//!     field mappings (a customer key pointing at an integration field), this is where they
-//!     would land.
+//!     fills it, so the marker cannot go stale. The marker describes what the connector
+//!     delivers. A customer can still give applications `custom_fields` keys of their own:
+//!     a custom field of `ats_applications` mapped to one of the application's integration
+//!     fields (say `Referrer`) is filled by the server from that field when it serves the
+//!     application. Such a mapped key replaces a connector key of the same name on every
+//!     model (the customer configured it for this integration), and is `null` in records
+//!     that do not carry the field.
 //!
 //! 27. **Screening-question preconditions.** eRecruiter questionnaires show every item
 //!     unconditionally, so `precondition_question_id` and `precondition_options` are always

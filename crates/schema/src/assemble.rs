@@ -78,40 +78,31 @@ impl IdMinter {
     }
 
     /// The id of the integration field `field_id` (the provider's identifier of the field, as
-    /// a record holds it) of the `model` record `record_remote_id`.
+    /// a record holds it) of `model`.
     ///
-    /// The model is part of the key because providers number their objects per table (job 7
-    /// and applicant 7 may both exist), and the record's remote id is length-prefixed so that
-    /// no split of `record_remote_id` and `field_id` can produce the key of another pair.
-    pub fn mint_integration_field(
-        &self,
-        model: Model,
-        record_remote_id: &str,
-        field_id: &str,
-    ) -> KomboId {
-        let key = format!(
-            "{}/{}:{record_remote_id}/{field_id}",
-            model.as_str(),
-            record_remote_id.len()
-        );
+    /// The id names the field, not one record's value of it: every record of the model that
+    /// carries the field serves the same id, and `/integrations/{id}/integration-fields`
+    /// lists it under that id. The model is part of the key because the same provider member
+    /// name may exist on several objects (a job's and an applicant's `Tags` are different
+    /// fields); model names contain no `/`, so no other pair produces the same key.
+    pub fn mint_integration_field(&self, model: Model, field_id: &str) -> KomboId {
+        let key = format!("{}/{field_id}", model.as_str());
         self.mint_scoped(INTEGRATION_FIELD_SCOPE, &key)
     }
 }
 
 /// The wire form of a record's `integration_fields`: each item's `id` (the provider's
-/// identifier of the field in the record) is replaced by its minted Kombo id.
+/// identifier of the field) is replaced by the field's Kombo id, which is the same in every
+/// record of `model`.
 pub fn assemble_integration_fields(
     model: Model,
-    record_remote_id: &str,
     fields: &[IntegrationField],
     ids: &IdMinter,
 ) -> Vec<IntegrationField> {
     fields
         .iter()
         .map(|field| IntegrationField {
-            id: ids
-                .mint_integration_field(model, record_remote_id, &field.id)
-                .into_string(),
+            id: ids.mint_integration_field(model, &field.id).into_string(),
             ..field.clone()
         })
         .collect()
@@ -150,7 +141,6 @@ pub fn assemble_job(
         custom_fields: record.custom_fields.clone(),
         integration_fields: assemble_integration_fields(
             Model::Job,
-            &record.remote_id,
             &record.integration_fields,
             ids,
         ),
@@ -330,7 +320,6 @@ pub fn assemble_candidate(
         custom_fields: record.custom_fields.clone(),
         integration_fields: assemble_integration_fields(
             Model::Candidate,
-            &record.remote_id,
             &record.integration_fields,
             ids,
         ),
@@ -450,7 +439,6 @@ pub fn assemble_application(
         custom_fields: record.custom_fields.clone(),
         integration_fields: assemble_integration_fields(
             Model::Application,
-            &record.remote_id,
             &record.integration_fields,
             ids,
         ),

@@ -66,7 +66,7 @@ pub struct SocialMediaLink {
 pub struct IntegrationField {
     /// Stable id of the field. In a record: the provider's identifier of the field, unique
     /// within the record (usually its key). On the wire: the Kombo id that the assembly
-    /// functions mint from the model, the record's remote id and that identifier.
+    /// functions mint from the model and that identifier (the same in every record).
     pub id: String,
     /// The field's key at the provider.
     pub key: String,

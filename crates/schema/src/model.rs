@@ -54,6 +54,29 @@ impl Model {
     }
 }
 
+impl Model {
+    /// Kombo's name of the model, as webhooks (`data-changed`), integration fields and
+    /// custom fields spell it: `ats_jobs`, `ats_candidates`, `ats_applications`, ...
+    pub const fn kombo_name(self) -> &'static str {
+        match self {
+            Model::Job => "ats_jobs",
+            Model::Candidate => "ats_candidates",
+            Model::Application => "ats_applications",
+            Model::ApplicationStage => "ats_application_stages",
+            Model::Tag => "ats_tags",
+            Model::ScreeningQuestion => "ats_screening_questions",
+            Model::JobScreeningQuestion => "ats_join_jobs_screening_questions",
+        }
+    }
+
+    /// The model Kombo calls `name` ([`Model::kombo_name`]), if it is one of the seven.
+    pub fn from_kombo_name(name: &str) -> Option<Model> {
+        Model::ALL
+            .into_iter()
+            .find(|model| model.kombo_name() == name)
+    }
+}
+
 impl fmt::Display for Model {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())
@@ -88,5 +111,16 @@ mod tests {
             assert_eq!(json, serde_json::Value::String(model.as_str().to_owned()));
         }
         assert!("jobs".parse::<Model>().is_err());
+    }
+
+    #[test]
+    fn kombo_names_round_trip_and_use_the_spec_spelling() {
+        for model in Model::ALL {
+            assert_eq!(Model::from_kombo_name(model.kombo_name()), Some(model));
+        }
+        assert_eq!(Model::Job.kombo_name(), "ats_jobs");
+        assert_eq!(Model::Candidate.kombo_name(), "ats_candidates");
+        assert_eq!(Model::Application.kombo_name(), "ats_applications");
+        assert_eq!(Model::from_kombo_name("job"), None);
     }
 }

@@ -268,7 +268,7 @@ fn integration_field(id: &str, value: serde_json::Value) -> IntegrationField {
 }
 
 #[test]
-fn integration_field_ids_are_minted_per_model_record_and_field() {
+fn integration_field_ids_are_minted_per_model_and_field_not_per_record() {
     let ids = IdMinter::new("erecruiter:test");
     let fields = vec![
         integration_field("Department", serde_json::json!("IT")),
@@ -317,7 +317,7 @@ fn integration_field_ids_are_minted_per_model_record_and_field() {
             KomboId::parse(&wire.id).unwrap();
             assert_eq!(
                 wire.id,
-                ids.mint_integration_field(model, "7", &record.id).as_str()
+                ids.mint_integration_field(model, &record.id).as_str()
             );
             // Everything but the id is passed through unchanged.
             assert_eq!(
@@ -335,15 +335,27 @@ fn integration_field_ids_are_minted_per_model_record_and_field() {
     all.dedup();
     assert_eq!(all.len(), count, "integration field ids collide: {all:?}");
 
-    // Record id and field id are not simply concatenated: "1" + "2/x" and "12" + "x" or
-    // "1/2" + "x" stay apart.
-    let a = ids.mint_integration_field(Model::Job, "1", "2/x");
-    let b = ids.mint_integration_field(Model::Job, "1/2", "x");
-    assert_ne!(a, b);
+    // Another job with the same fields serves the same ids: one id per field, not per record.
+    let other_job = JobRecord {
+        remote_id: "8".into(),
+        integration_fields: fields.clone(),
+        ..Default::default()
+    };
+    let wire_other_job = assemble_job(
+        &other_job,
+        &meta(&ids, Model::Job, "8"),
+        &ids,
+        vec![],
+        vec![],
+    );
+    assert_eq!(
+        wire_other_job.integration_fields,
+        wire_job.integration_fields
+    );
     // Another integration gives other ids.
     assert_ne!(
-        IdMinter::new("erecruiter:other").mint_integration_field(Model::Job, "7", "Department"),
-        ids.mint_integration_field(Model::Job, "7", "Department")
+        IdMinter::new("erecruiter:other").mint_integration_field(Model::Job, "Department"),
+        ids.mint_integration_field(Model::Job, "Department")
     );
 
     valid("Job", &serde_json::to_value(&wire_job).unwrap());

@@ -16,6 +16,7 @@ pub mod dashboard;
 pub mod data_url;
 pub mod error;
 pub mod extract;
+mod field_rules;
 mod nested;
 pub mod openapi;
 pub mod query;

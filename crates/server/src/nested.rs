@@ -1,7 +1,8 @@
 //! Turning stored records into wire objects, nested objects included.
 //!
 //! Every function takes a whole page and loads each relation with one store query for the page
-//! (never one per row), then assembles with `atsbridge_schema::assemble`.
+//! (never one per row), then assembles with `atsbridge_schema::assemble` and applies the
+//! integration's field settings ([`FieldRules`]) to jobs, candidates and applications.
 
 use std::collections::{BTreeSet, HashMap};
 
@@ -22,6 +23,7 @@ use atsbridge_store::{Integration, RecordKey, RelationQuery, StoredRecord, Track
 use serde::de::DeserializeOwned;
 
 use crate::error::ApiError;
+use crate::field_rules::FieldRules;
 use crate::state::AppState;
 
 /// A stored record decoded into its record type.
@@ -136,6 +138,7 @@ pub(crate) async fn jobs_page(
     page: &[StoredRecord],
 ) -> Result<Vec<wire::Job>, ApiError> {
     let ids = minter(integration);
+    let rules = FieldRules::load(state, integration).await?;
     let jobs: Vec<Decoded<JobRecord>> = decode_all(page)?;
     let job_remote_ids: Vec<String> = jobs.iter().map(|j| j.record.remote_id.clone()).collect();
 
@@ -196,13 +199,19 @@ pub(crate) async fn jobs_page(
             .filter(|stage| !stage.deleted)
             .map(|stage| assemble_job_stage(&stage.record, &ids))
             .collect();
-        out.push(assemble_job(
+        let mut wire_job = assemble_job(
             &job.record,
             &job.meta,
             &ids,
             screening_questions,
             job_stages,
-        ));
+        );
+        rules.apply(
+            Model::Job,
+            &mut wire_job.custom_fields,
+            &mut wire_job.integration_fields,
+        );
+        out.push(wire_job);
     }
     Ok(out)
 }
@@ -217,6 +226,7 @@ pub(crate) async fn candidates_page(
     tracked_only: bool,
 ) -> Result<Vec<wire::Candidate>, ApiError> {
     let ids = minter(integration);
+    let rules = FieldRules::load(state, integration).await?;
     let candidates: Vec<Decoded<CandidateRecord>> = decode_all(page)?;
     let candidate_ids: Vec<String> = candidates
         .iter()
@@ -261,13 +271,19 @@ pub(crate) async fn candidates_page(
             let apps = apps_by_candidate
                 .remove(&c.record.remote_id)
                 .unwrap_or_default();
-            assemble_candidate(
+            let mut candidate = assemble_candidate(
                 &c.record,
                 &c.meta,
                 &ids,
                 apps,
                 tag_refs(&c.record, &tags, &ids),
-            )
+            );
+            rules.apply(
+                Model::Candidate,
+                &mut candidate.custom_fields,
+                &mut candidate.integration_fields,
+            );
+            candidate
         })
         .collect())
 }
@@ -366,6 +382,7 @@ pub(crate) async fn applications_page(
     page: &[StoredRecord],
 ) -> Result<Vec<wire::Application>, ApiError> {
     let ids = minter(integration);
+    let rules = FieldRules::load(state, integration).await?;
     let applications: Vec<Decoded<ApplicationRecord>> = decode_all(page)?;
     let rel = ApplicationRelations::load(state, integration, &applications).await?;
     Ok(applications
@@ -382,7 +399,14 @@ pub(crate) async fn applications_page(
                 .stages_and_jobs
                 .job_of(&app.record)
                 .map(|j| assemble_job_ref(j, &ids));
-            assemble_application(&app.record, &app.meta, &ids, candidate, stage, job)
+            let mut application =
+                assemble_application(&app.record, &app.meta, &ids, candidate, stage, job);
+            rules.apply(
+                Model::Application,
+                &mut application.custom_fields,
+                &mut application.integration_fields,
+            );
+            application
         })
         .collect())
 }
@@ -394,16 +418,23 @@ pub(crate) async fn created_application(
     stored: &StoredRecord,
 ) -> Result<wire::CreatedApplication, ApiError> {
     let ids = minter(integration);
+    let rules = FieldRules::load(state, integration).await?;
     let apps: [Decoded<ApplicationRecord>; 1] = [decode(stored)?];
     let rel = ApplicationRelations::load(state, integration, &apps).await?;
     let [app] = apps;
     let candidate = rel.candidate_of(&app.record).map(|c| {
-        assemble_created_application_candidate(
+        let mut candidate = assemble_created_application_candidate(
             &c.record,
             &c.meta,
             &ids,
             rel.tags_of(&c.record, &ids),
-        )
+        );
+        rules.apply(
+            Model::Candidate,
+            &mut candidate.custom_fields,
+            &mut candidate.integration_fields,
+        );
+        candidate
     });
     let stage = rel
         .stages_and_jobs
@@ -413,14 +444,14 @@ pub(crate) async fn created_application(
         .stages_and_jobs
         .job_of(&app.record)
         .map(|j| assemble_job_ref(j, &ids));
-    Ok(assemble_created_application(
-        &app.record,
-        &app.meta,
-        &ids,
-        candidate,
-        stage,
-        job,
-    ))
+    let mut created =
+        assemble_created_application(&app.record, &app.meta, &ids, candidate, stage, job);
+    rules.apply(
+        Model::Application,
+        &mut created.custom_fields,
+        &mut created.integration_fields,
+    );
+    Ok(created)
 }
 
 /// Application stages (no nested objects).

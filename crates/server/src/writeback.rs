@@ -19,6 +19,14 @@ pub(crate) async fn store_records(
         return Ok(());
     }
     let now = state.now();
+    // Records that actions return may carry fields no sync has seen yet.
+    let fields = atsbridge_sync::discovered_integration_fields(&integration.id, records);
+    if !fields.is_empty() {
+        state
+            .store()
+            .record_integration_fields(&integration.id, fields, now)
+            .await?;
+    }
     let mut writes = Vec::with_capacity(records.len());
     for record in records {
         writes.push(atsbridge_sync::record_write(&integration.id, record)?);

@@ -1154,3 +1154,171 @@ async fn reads_never_reach_the_connector() {
     assert_eq!(ats.builds, builds_after_sync, "a read built a connector");
     assert!(ats.calls.is_empty(), "{:?}", ats.calls);
 }
+
+fn provider_field(
+    id: &str,
+    key: &str,
+    kind: atsbridge_schema::enums::IntegrationFieldType,
+    value: Value,
+) -> atsbridge_schema::common::IntegrationField {
+    atsbridge_schema::common::IntegrationField {
+        id: id.into(),
+        key: key.into(),
+        r#type: kind,
+        value: Some(value),
+        label: Some(format!("{key} label")),
+    }
+}
+
+async fn served_candidates(app: &TestApp) -> Vec<Value> {
+    let (status, body) = app.get("/v1/ats/candidates?page_size=100").await;
+    assert_eq!(status, 200, "{body}");
+    body["data"]["results"].as_array().unwrap().clone()
+}
+
+#[tokio::test]
+async fn integration_fields_share_one_id_can_be_switched_off_and_feed_custom_fields() {
+    use atsbridge_schema::enums::IntegrationFieldType::{Custom, Default};
+
+    let app = TestApp::start(Options::default()).await;
+    {
+        let mut ats = app.ats.lock().unwrap();
+        for (n, candidate) in ats.candidates.iter_mut().enumerate() {
+            candidate.integration_fields = vec![
+                provider_field(
+                    "CustomFields/Shirt",
+                    "Shirt",
+                    Custom,
+                    json!(format!("L{n}")),
+                ),
+                provider_field("Url", "Url", Default, json!("https://example.com")),
+            ];
+        }
+        // The connector's own custom_fields: one key the mapping below takes over, one it keeps.
+        ats.candidates[0].custom_fields = Some(
+            json!({"tshirt_size": "from the connector", "Shirt": "L0"})
+                .as_object()
+                .unwrap()
+                .clone(),
+        );
+    }
+    app.sync().await;
+
+    // The sync listed each field once, under the id every candidate serves.
+    let listed = app
+        .store
+        .list_integration_fields(&app.integration.id, None, 100)
+        .await
+        .unwrap();
+    assert_eq!(listed.len(), 2, "{listed:?}");
+    assert!(listed.iter().all(|f| f.passthrough_enabled));
+    let id_of = |key: &str| {
+        listed
+            .iter()
+            .find(|f| f.key == key && f.model == "ats_candidates")
+            .unwrap()
+            .id
+            .clone()
+    };
+    let (shirt_id, url_id) = (id_of("Shirt"), id_of("Url"));
+    let candidates = served_candidates(&app).await;
+    assert_eq!(candidates.len(), 4);
+    for candidate in &candidates {
+        let ids: Vec<&str> = candidate["integration_fields"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["id"].as_str().unwrap())
+            .collect();
+        assert_eq!(ids, [shirt_id.as_str(), url_id.as_str()], "{candidate}");
+    }
+
+    // Switching the shirt field off removes it from every candidate; mapping it to a custom
+    // field still serves its value there.
+    app.store
+        .set_integration_field_passthrough(&app.integration.id, &shirt_id, false)
+        .await
+        .unwrap()
+        .unwrap();
+    let custom = app
+        .store
+        .define_custom_field(
+            &app.integration.id,
+            atsbridge_store::NewCustomField {
+                model: "ats_candidates".into(),
+                key: "tshirt_size".into(),
+                label: Some("T-shirt size".into()),
+                description: None,
+            },
+            common::ts("2024-06-01T00:00:00Z"),
+        )
+        .await
+        .unwrap();
+    app.store
+        .map_custom_field(&app.integration.id, &custom.id, Some(&shirt_id))
+        .await
+        .unwrap()
+        .unwrap();
+
+    let candidates = served_candidates(&app).await;
+    for (n, candidate) in candidates.iter().enumerate() {
+        let fields = candidate["integration_fields"].as_array().unwrap();
+        assert_eq!(fields.len(), 1, "{candidate}");
+        assert_eq!(fields[0]["id"], url_id.as_str());
+        assert_eq!(
+            candidate["custom_fields"]["tshirt_size"],
+            format!("L{n}"),
+            "{candidate}"
+        );
+    }
+    // The mapping wins over the connector's key of the same name; other keys stay.
+    assert_eq!(candidates[0]["custom_fields"]["Shirt"], "L0");
+}
+
+#[tokio::test]
+async fn fields_of_records_a_write_action_returns_are_recorded() {
+    use atsbridge_schema::assemble::IdMinter;
+    use atsbridge_schema::enums::IntegrationFieldType::Custom;
+
+    let app = TestApp::start(Options::default()).await;
+    app.sync().await;
+    assert!(
+        app.store
+            .list_integration_fields(&app.integration.id, None, 10)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    {
+        let mut ats = app.ats.lock().unwrap();
+        let mut job = ats.jobs[1].clone();
+        job.integration_fields = vec![provider_field(
+            "CustomFields/Budget",
+            "Budget",
+            Custom,
+            json!(100),
+        )];
+        ats.related_on_create = vec![job.into()];
+    }
+    let (status, body) = app
+        .post(
+            "/v1/ats/jobs/remote:job-2/applications",
+            json!({"candidate": {"first_name": "A", "last_name": "B", "email_address": "ab@example.com"}}),
+        )
+        .await;
+    assert_eq!(status, 200, "{body}");
+    let listed = app
+        .store
+        .list_integration_fields(&app.integration.id, None, 10)
+        .await
+        .unwrap();
+    assert_eq!(listed.len(), 1, "{listed:?}");
+    assert_eq!(listed[0].model, "ats_jobs");
+    assert_eq!(listed[0].key, "Budget");
+    assert_eq!(
+        listed[0].id,
+        IdMinter::new(app.integration.id.as_str())
+            .mint_integration_field(Model::Job, "CustomFields/Budget")
+            .as_str()
+    );
+}

@@ -325,6 +325,13 @@ pub trait Store: Send + Sync {
         limit: u32,
     ) -> StoreResult<Vec<StoredCustomField>>;
 
+    /// Every custom field of the integration that is mapped to a provider field, with that
+    /// field (few; read per request to fill `custom_fields`).
+    async fn custom_field_mappings(
+        &self,
+        integration_id: &IntegrationId,
+    ) -> StoreResult<Vec<StoredCustomField>>;
+
     /// Maps a custom field to a provider field of the same model, or unmaps it with `None`;
     /// `Ok(None)` when the integration has no such custom field. A provider field of
     /// another model or an unknown one is [`StoreError::InvalidArgument`].

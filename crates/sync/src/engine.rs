@@ -20,6 +20,7 @@ use tokio_util::sync::CancellationToken;
 use tracing::Instrument as _;
 
 use crate::error::SyncError;
+use crate::fields::SeenFields;
 use crate::progress::SyncProgress;
 use crate::relations::{ChangedRecord, touch_parents};
 use crate::sink::EngineSink;
@@ -553,6 +554,7 @@ impl SyncEngine {
             state: None,
             requests: None,
             store_error: None,
+            fields: SeenFields::default(),
         };
 
         let connector_result = tokio::select! {
@@ -562,6 +564,12 @@ impl SyncEngine {
         // What was read is real data even when the run failed later: write it.
         if sink.store_error.is_none()
             && let Err(error) = sink.flush().await
+        {
+            sink.store_error = Some(error);
+        }
+        // The fields seen are real too, whatever the outcome.
+        if let Err(error) = self.record_fields(integration, &mut sink).await
+            && sink.store_error.is_none()
         {
             sink.store_error = Some(error);
         }
@@ -664,6 +672,24 @@ impl SyncEngine {
                 })
             }
         }
+    }
+
+    /// Records the distinct integration fields the run saw (new ones with passthrough on,
+    /// known ones keep their switch and take the provider's label).
+    async fn record_fields(
+        &self,
+        integration: &Integration,
+        sink: &mut EngineSink,
+    ) -> Result<(), StoreError> {
+        let seen = std::mem::take(&mut sink.fields);
+        if seen.is_empty() {
+            return Ok(());
+        }
+        let fields = seen.into_new_fields(&integration.id);
+        tracing::debug!(fields = fields.len(), "recording integration fields");
+        self.store
+            .record_integration_fields(&integration.id, fields, self.now())
+            .await
     }
 
     /// Starts renewing the lease of `run_id` on the engine's clock, every

@@ -11,6 +11,7 @@
 
 mod engine;
 mod error;
+mod fields;
 mod hash;
 mod progress;
 mod relations;
@@ -19,6 +20,7 @@ mod sink;
 
 pub use engine::{ActiveRun, EngineConfig, SyncEngine, SyncSummary, effective_mode};
 pub use error::SyncError;
+pub use fields::discovered_integration_fields;
 pub use hash::content_hash;
 pub use progress::SyncProgress;
 pub use relations::{ChangedRecord, touch_parents};

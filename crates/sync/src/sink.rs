@@ -15,6 +15,7 @@ use serde_json::Value;
 use tokio::sync::mpsc::UnboundedSender;
 use tokio::time::Instant;
 
+use crate::fields::SeenFields;
 use crate::hash::hash_and_size;
 use crate::progress::SyncProgress;
 use crate::relations::{ChangedRecord, RELATION_MEMBERS, touch_parents};
@@ -45,6 +46,8 @@ pub(crate) struct EngineSink {
     pub(crate) requests: Option<u64>,
     /// The first store failure; it ends the run as failed.
     pub(crate) store_error: Option<StoreError>,
+    /// The distinct integration fields of the pushed records.
+    pub(crate) fields: SeenFields,
 }
 
 impl EngineSink {
@@ -238,6 +241,7 @@ impl RecordSink for EngineSink {
             ));
         }
         for record in &batch {
+            self.fields.observe(record);
             let (write, size) = match record_write_sized(&self.integration_id, record) {
                 Ok(sized) => sized,
                 Err(error) => {

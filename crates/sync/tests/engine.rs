@@ -1345,3 +1345,121 @@ async fn the_buffer_is_written_when_its_content_reaches_batch_bytes() {
         assert_eq!(job_writes, expected, "batch_bytes {batch_bytes}");
     }
 }
+
+fn integration_field(
+    id: &str,
+    key: &str,
+    kind: atsbridge_schema::enums::IntegrationFieldType,
+    label: &str,
+) -> atsbridge_schema::common::IntegrationField {
+    atsbridge_schema::common::IntegrationField {
+        id: id.into(),
+        key: key.into(),
+        r#type: kind,
+        value: Some(serde_json::json!("value")),
+        label: Some(label.into()),
+    }
+}
+
+async fn recorded_fields(h: &Harness) -> Vec<atsbridge_store::StoredIntegrationField> {
+    h.store
+        .list_integration_fields(&h.integration.id, None, 100)
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn a_sync_records_the_distinct_integration_fields_it_saw() {
+    use atsbridge_schema::assemble::IdMinter;
+    use atsbridge_schema::enums::IntegrationFieldType::{Custom, Default};
+
+    let h = harness(true).await;
+    let level = integration_field("CustomFields/Level", "Level", Custom, "Level");
+    let sub_title = integration_field("SubTitle", "SubTitle", Default, "Subtitle");
+    h.set(|s| {
+        // Two jobs carry the same fields: one entry each, not one per record.
+        s.jobs = vec![job("1", "Dev"), job("2", "Ops")];
+        for job in &mut s.jobs {
+            job.integration_fields = vec![sub_title.clone(), level.clone()];
+        }
+        s.candidates = vec![candidate("c1", "Ada")];
+        s.candidates[0].integration_fields = vec![level.clone()];
+    });
+    h.run(SyncMode::Full).await.unwrap();
+
+    let ids = IdMinter::new(h.integration.id.as_str());
+    let mut fields: Vec<(String, String, String, bool)> = recorded_fields(&h)
+        .await
+        .into_iter()
+        .map(|f| (f.model, f.key, f.id, f.passthrough_enabled))
+        .collect();
+    fields.sort();
+    let mut expected = vec![
+        (
+            "ats_candidates".to_owned(),
+            "Level".to_owned(),
+            ids.mint_integration_field(Model::Candidate, "CustomFields/Level")
+                .into_string(),
+            true,
+        ),
+        (
+            "ats_jobs".to_owned(),
+            "Level".to_owned(),
+            ids.mint_integration_field(Model::Job, "CustomFields/Level")
+                .into_string(),
+            true,
+        ),
+        (
+            "ats_jobs".to_owned(),
+            "SubTitle".to_owned(),
+            ids.mint_integration_field(Model::Job, "SubTitle")
+                .into_string(),
+            true,
+        ),
+    ];
+    expected.sort();
+    assert_eq!(fields, expected);
+
+    // A switched-off field stays off when a later run sees it again with a new label.
+    let sub_title_id = ids
+        .mint_integration_field(Model::Job, "SubTitle")
+        .into_string();
+    h.store
+        .set_integration_field_passthrough(&h.integration.id, &sub_title_id, false)
+        .await
+        .unwrap()
+        .unwrap();
+    h.set(|s| {
+        for job in &mut s.jobs {
+            job.integration_fields[0].label = Some("Sub title".into());
+        }
+    });
+    h.run(SyncMode::Full).await.unwrap();
+    let again = recorded_fields(&h).await;
+    let sub_title = again.iter().find(|f| f.id == sub_title_id).unwrap();
+    assert!(!sub_title.passthrough_enabled);
+    assert_eq!(sub_title.label.as_deref(), Some("Sub title"));
+    assert_eq!(again.len(), 3);
+}
+
+#[tokio::test]
+async fn a_failed_run_still_records_the_fields_it_saw() {
+    use atsbridge_schema::enums::IntegrationFieldType::Custom;
+
+    let h = harness(true).await;
+    h.set(|s| {
+        s.jobs = vec![job("1", "Dev"), job("2", "Ops")];
+        s.jobs[0].integration_fields = vec![integration_field(
+            "CustomFields/Level",
+            "Level",
+            Custom,
+            "Level",
+        )];
+        s.fail_after = Some(1);
+    });
+    assert!(h.run(SyncMode::Full).await.is_err());
+    let fields = recorded_fields(&h).await;
+    assert_eq!(fields.len(), 1);
+    assert_eq!(fields[0].model, "ats_jobs");
+    assert_eq!(fields[0].key, "Level");
+}

@@ -23,20 +23,6 @@ use crate::state::AppState;
 /// The category of every atsbridge connector.
 pub const ATS_CATEGORY: &str = "ATS";
 
-/// Kombo's name of a read model (`ats_jobs`, ...), as `read_models[].id`, `data-changed`
-/// and the integration-field catalog use it.
-pub fn kombo_model_name(model: Model) -> &'static str {
-    match model {
-        Model::Job => "ats_jobs",
-        Model::Candidate => "ats_candidates",
-        Model::Application => "ats_applications",
-        Model::ApplicationStage => "ats_application_stages",
-        Model::Tag => "ats_tags",
-        Model::ScreeningQuestion => "ats_screening_questions",
-        Model::JobScreeningQuestion => "ats_join_jobs_screening_questions",
-    }
-}
-
 /// Kombo's id of a write action (`ats_create_candidate`, ...).
 pub fn kombo_action_id(action: Action) -> String {
     format!("ats_{}", action.as_str())
@@ -216,7 +202,7 @@ fn read_models(coverage: &Coverage) -> Vec<ReadModelView> {
         .models
         .iter()
         .map(|model| ReadModelView {
-            id: kombo_model_name(model.model).to_owned(),
+            id: model.model.kombo_name().to_owned(),
             label: model.title.clone(),
             is_available: true,
             coverage_status: CoverageStatus::Supported,

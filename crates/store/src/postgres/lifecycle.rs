@@ -393,6 +393,22 @@ pub(crate) async fn list_custom_fields(
     rows.iter().map(custom_from).collect()
 }
 
+pub(crate) async fn custom_field_mappings(
+    client: &Object,
+    integration_id: &IntegrationId,
+) -> Result<Vec<StoredCustomField>, StoreError> {
+    let rows = client
+        .query(
+            &format!(
+                "{CUSTOM_FIELD_SELECT} WHERE c.integration_id = $1 AND f.id IS NOT NULL
+                 ORDER BY c.id"
+            ),
+            &[&integration_id.as_str()],
+        )
+        .await?;
+    rows.iter().map(custom_from).collect()
+}
+
 pub(crate) async fn map_custom_field(
     client: &mut Object,
     integration_id: &IntegrationId,

@@ -564,6 +564,13 @@ impl Store for PgStore {
         lifecycle::list_custom_fields(&self.client().await?, integration_id, after, limit).await
     }
 
+    async fn custom_field_mappings(
+        &self,
+        integration_id: &IntegrationId,
+    ) -> StoreResult<Vec<StoredCustomField>> {
+        lifecycle::custom_field_mappings(&self.client().await?, integration_id).await
+    }
+
     async fn map_custom_field(
         &self,
         integration_id: &IntegrationId,

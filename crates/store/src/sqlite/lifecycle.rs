@@ -378,6 +378,20 @@ pub(crate) fn list_custom_fields(
     raws.into_iter().map(custom_from).collect()
 }
 
+pub(crate) fn custom_field_mappings(
+    conn: &Connection,
+    integration_id: &IntegrationId,
+) -> Result<Vec<StoredCustomField>, StoreError> {
+    let raws = conn
+        .prepare_cached(&format!(
+            "{CUSTOM_FIELD_SELECT} WHERE c.integration_id = ?1 AND f.id IS NOT NULL
+             ORDER BY c.id"
+        ))?
+        .query_map([integration_id.as_str()], custom_from_row)?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    raws.into_iter().map(custom_from).collect()
+}
+
 pub(crate) fn map_custom_field(
     conn: &mut Connection,
     integration_id: &IntegrationId,

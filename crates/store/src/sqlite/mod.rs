@@ -624,6 +624,15 @@ impl Store for SqliteStore {
             .await
     }
 
+    async fn custom_field_mappings(
+        &self,
+        integration_id: &IntegrationId,
+    ) -> StoreResult<Vec<StoredCustomField>> {
+        let id = integration_id.clone();
+        self.read(move |conn, _| lifecycle::custom_field_mappings(conn, &id))
+            .await
+    }
+
     async fn map_custom_field(
         &self,
         integration_id: &IntegrationId,

@@ -423,6 +423,31 @@ async fn integration_fields_keep_their_switch_and_custom_fields_map_onto_them(f:
     let listed = f.store.list_custom_fields(id, None, 10).await.unwrap();
     assert_eq!(listed.len(), 1);
     assert!(listed[0].integration_field.is_some());
+    // An unmapped key is no mapping; the mapped one comes with its field.
+    f.store
+        .define_custom_field(
+            id,
+            NewCustomField {
+                model: "ats_jobs".into(),
+                key: "budget".into(),
+                label: None,
+                description: None,
+            },
+            at(4),
+        )
+        .await
+        .unwrap();
+    let mappings = f.store.custom_field_mappings(id).await.unwrap();
+    assert_eq!(
+        mappings
+            .iter()
+            .map(|m| (
+                m.key.as_str(),
+                m.integration_field.as_ref().map(|f| f.id.as_str())
+            ))
+            .collect::<Vec<_>>(),
+        [("tshirt_size", Some("f1"))]
+    );
     let unmapped = f
         .store
         .map_custom_field(id, &custom.id, None)
@@ -430,6 +455,7 @@ async fn integration_fields_keep_their_switch_and_custom_fields_map_onto_them(f:
         .unwrap()
         .unwrap();
     assert_eq!(unmapped.integration_field, None);
+    assert!(f.store.custom_field_mappings(id).await.unwrap().is_empty());
     assert_eq!(
         f.store.map_custom_field(id, "missing", None).await.unwrap(),
         None
