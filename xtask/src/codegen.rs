@@ -83,9 +83,9 @@ fn fixture_schema() -> anyhow::Result<Vec<GeneratedFile>> {
     }])
 }
 
-/// Every connector the project ships, as the CLI registers them.
+/// Every connector the project ships: the list in `atsbridge-connectors`.
 pub fn connector_factories() -> Vec<std::sync::Arc<dyn atsbridge_connector::ConnectorFactory>> {
-    vec![std::sync::Arc::new(atsbridge_erecruiter::ErecruiterFactory)]
+    atsbridge_connectors::factories()
 }
 
 /// One coverage page per connector, rendered from its coverage declaration.

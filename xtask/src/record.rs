@@ -11,15 +11,13 @@ use std::sync::Arc;
 
 use anyhow::{Context, bail};
 use atsbridge_conformance::{Fixture, RecordingSpec, ScenarioInput, lint_fixture, record_scenario};
-use atsbridge_connector::{Connector, ConnectorError, SyncScope};
-use atsbridge_erecruiter::{ErecruiterConfig, ErecruiterConnector};
-use atsbridge_http::Recorder;
+use atsbridge_connector::{ConnectorFactory, Recorder, SyncScope};
 use serde_json::Value;
 
 /// What to record.
 #[derive(Debug)]
 pub struct RecordRequest {
-    /// Connector slug (only `erecruiter` ships today).
+    /// Connector slug, one of `atsbridge_connectors::factories()` (default `erecruiter`).
     pub connector: String,
     /// JSON file with the integration's credentials.
     pub config: PathBuf,
@@ -79,40 +77,20 @@ pub fn parse_args(root: &Path, args: &[String]) -> anyhow::Result<RecordRequest>
     })
 }
 
-/// Builds the connector of `slug` with its transport's recording hook.
-fn build_recording(
-    slug: &str,
-    config: &Value,
-    recorder: Arc<dyn Recorder>,
-) -> Result<Arc<dyn Connector>, ConnectorError> {
-    match slug {
-        "erecruiter" => {
-            let config = ErecruiterConfig::from_json(config)
-                .map_err(|e| ConnectorError::config(e.to_string()))?;
-            Ok(Arc::new(ErecruiterConnector::with_recorder(
-                config, recorder,
-            )?))
-        }
-        other => Err(ConnectorError::config(format!(
-            "no recording support for connector `{other}`"
-        ))),
-    }
-}
-
-/// The origin (scheme, host, port) of the provider named by the config's `host`.
-fn provider_origin(slug: &str, config: &Value) -> anyhow::Result<String> {
-    match slug {
-        "erecruiter" => {
-            let config = ErecruiterConfig::from_json(config)
-                .map_err(|e| anyhow::anyhow!("invalid eRecruiter config: {e}"))?;
-            Ok(config.root_url.origin().ascii_serialization())
-        }
-        other => bail!("no recording support for connector `{other}`"),
-    }
+/// The shipped connector called `slug` (see `atsbridge-connectors`).
+fn factory(slug: &str) -> anyhow::Result<Arc<dyn ConnectorFactory>> {
+    atsbridge_connectors::factory(slug).with_context(|| {
+        let known: Vec<&str> = atsbridge_connectors::factories()
+            .iter()
+            .map(|factory| factory.slug())
+            .collect();
+        format!("no connector `{slug}` (known: {})", known.join(", "))
+    })
 }
 
 /// Records the scenario and writes the fixture; returns its path.
 pub async fn record(request: &RecordRequest) -> anyhow::Result<PathBuf> {
+    let factory = factory(&request.connector)?;
     let text = std::fs::read_to_string(&request.config)
         .with_context(|| format!("cannot read {}", request.config.display()))?;
     let config: Value = serde_json::from_str(&text)
@@ -135,12 +113,13 @@ pub async fn record(request: &RecordRequest) -> anyhow::Result<PathBuf> {
         fault: None,
         clock: chrono::Utc::now(),
         input,
-        base_url: provider_origin(&request.connector, &config)?,
-        secret_keys: vec!["api_key".to_owned()],
+        base_url: factory
+            .provider_origin(&config)
+            .map_err(|error| anyhow::anyhow!("invalid {} config: {error}", request.connector))?,
+        secret_keys: factory.secret_config_keys(),
     };
-    let slug = request.connector.clone();
     let build =
-        move |config: &Value, recorder: Arc<dyn Recorder>| build_recording(&slug, config, recorder);
+        |config: &Value, recorder: Arc<dyn Recorder>| factory.build_recording(config, recorder);
     let fixture: Fixture = record_scenario(&build, &config, spec)
         .await
         .context("recording the scenario")?;
@@ -170,7 +149,6 @@ pub async fn record(request: &RecordRequest) -> anyhow::Result<PathBuf> {
 mod tests {
     use super::*;
     use atsbridge_conformance::ConformanceKit;
-    use atsbridge_erecruiter::ErecruiterFactory;
     use atsbridge_erecruiter_sandbox::{Sandbox, SandboxConfig, SandboxSeed};
 
     #[tokio::test]
@@ -227,9 +205,30 @@ mod tests {
         sandbox.shutdown().await.unwrap();
 
         // The recording replays through the kit with the provider gone.
-        let kit = ConformanceKit::new(Arc::new(ErecruiterFactory));
+        let kit = ConformanceKit::new(factory("erecruiter").unwrap());
         let run = kit.replay(&fixture).await.unwrap();
         run.verify_expectation().unwrap();
+    }
+
+    #[tokio::test]
+    async fn unknown_connectors_are_named_with_the_known_ones() {
+        let args: Vec<String> = [
+            "--connector",
+            "nope",
+            "--config",
+            "c.json",
+            "--scenario",
+            "s",
+        ]
+        .iter()
+        .map(|s| (*s).to_owned())
+        .collect();
+        let request = parse_args(Path::new("."), &args).unwrap();
+        let err = record(&request).await.unwrap_err().to_string();
+        assert!(
+            err.contains("no connector `nope`") && err.contains("erecruiter"),
+            "{err}"
+        );
     }
 
     #[test]

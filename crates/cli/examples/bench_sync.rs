@@ -142,10 +142,7 @@ async fn main() -> anyhow::Result<()> {
         })
         .await?;
 
-    let mut registry = ConnectorRegistry::new();
-    registry
-        .add(Arc::new(atsbridge_erecruiter::ErecruiterFactory))
-        .context("registering the eRecruiter connector")?;
+    let registry = atsbridge_connectors::registry().context("registering the connectors")?;
     let engine = Arc::new(SyncEngine::new(store.clone()));
 
     let before_syncs = memory_kb("VmRSS");

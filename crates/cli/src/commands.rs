@@ -102,6 +102,10 @@ pub async fn serve(flags: &ConfigFlags, listen: Option<SocketAddr>) -> anyhow::R
             listener,
             config,
             schedule_all: settings.scheduler,
+            webhooks: atsbridge_webhooks::WorkerConfig {
+                allow_private_addresses: settings.allow_private_webhook_urls,
+                ..atsbridge_webhooks::WorkerConfig::default()
+            },
         },
         CancellationToken::new(),
     )
@@ -356,20 +360,6 @@ pub async fn list_environments(flags: &ConfigFlags) -> anyhow::Result<()> {
         ]);
     }
     println!("{table}");
-    Ok(())
-}
-
-/// `atsbridge keys create`.
-pub async fn create_key(flags: &ConfigFlags, environment: &str, label: &str) -> anyhow::Result<()> {
-    let (_, store) = open(flags).await?;
-    let env = find_environment(store.as_ref(), environment)
-        .await?
-        .ok_or_else(|| {
-            anyhow!("no environment `{environment}` (see `atsbridge environments list`)")
-        })?;
-    let key = store.create_api_key(&env.id, label).await?;
-    println!("{}", key.secret);
-    eprintln!("this key is shown once; atsbridge stores only its hash");
     Ok(())
 }
 

@@ -44,6 +44,7 @@ struct FileConfig {
     admin_token: Option<String>,
     dashboard_secure_cookie: Option<bool>,
     public_url: Option<String>,
+    allow_private_webhook_urls: Option<bool>,
 }
 
 /// Fully resolved settings.
@@ -60,7 +61,9 @@ pub struct Settings {
     pub allow_private_data_urls: bool,
     /// Whether `serve` runs the background sync scheduler.
     pub scheduler: bool,
-    /// Limits of the store connection.
+    /// Whether webhook deliveries may reach loopback/private addresses.
+    pub allow_private_webhook_urls: bool,
+    /// Limits of the store connection, and the base of links in webhook payloads.
     pub store: StoreOptions,
     /// The dashboard's admin token from the environment or the file (checked when used).
     pub admin_token: Option<String>,
@@ -85,6 +88,10 @@ impl std::fmt::Debug for Settings {
             .field("body_limit_bytes", &self.body_limit_bytes)
             .field("allow_private_data_urls", &self.allow_private_data_urls)
             .field("scheduler", &self.scheduler)
+            .field(
+                "allow_private_webhook_urls",
+                &self.allow_private_webhook_urls,
+            )
             .field("store", &self.store)
             .field(
                 "admin_token",
@@ -152,6 +159,12 @@ impl Settings {
             Some(raw) => parse_public_url(&raw)?,
             None => format!("http://{listen}"),
         };
+        let mut store = store_settings(file.max_database_connections, file.run_lease_seconds)?;
+        // Links in webhook payloads point at the same public address.
+        store.links.public_url = Some(
+            url::Url::parse(&public_url)
+                .with_context(|| format!("public_url `{public_url}` is not a URL"))?,
+        );
         Ok(Self {
             public_url,
             database,
@@ -160,7 +173,8 @@ impl Settings {
             body_limit_bytes: file.body_limit_bytes.unwrap_or(25 * 1024 * 1024),
             allow_private_data_urls: file.allow_private_data_urls.unwrap_or(false),
             scheduler: file.scheduler.unwrap_or(true),
-            store: store_settings(file.max_database_connections, file.run_lease_seconds)?,
+            allow_private_webhook_urls: file.allow_private_webhook_urls.unwrap_or(false),
+            store,
             admin_token: env_var(ENV_ADMIN_TOKEN).or(file.admin_token),
             dashboard_secure_cookie: file.dashboard_secure_cookie.unwrap_or(false),
         })
@@ -224,6 +238,7 @@ fn store_settings(
     Ok(StoreOptions {
         max_connections,
         run_lease: std::time::Duration::from_secs(lease_seconds),
+        ..defaults
     })
 }
 
@@ -339,6 +354,7 @@ mod tests {
             body_limit_bytes: 1,
             allow_private_data_urls: false,
             scheduler: false,
+            allow_private_webhook_urls: false,
             store: StoreOptions::default(),
             admin_token: Some("dashboard-admin-token-value".into()),
             dashboard_secure_cookie: false,
@@ -358,6 +374,7 @@ mod tests {
             body_limit_bytes: 1,
             allow_private_data_urls: false,
             scheduler: false,
+            allow_private_webhook_urls: false,
             store: StoreOptions::default(),
             admin_token: Some("dashboard-admin-token-value".into()),
             dashboard_secure_cookie: false,

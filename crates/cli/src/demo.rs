@@ -1,5 +1,6 @@
-//! `atsbridge demo`: a seeded eRecruiter sandbox, an integration pointing at it, the first sync
-//! and the API on localhost, with nothing to configure.
+//! `atsbridge demo`: a seeded sandbox of the chosen tool (eRecruiter or Greenhouse), an
+//! integration pointing at it, the first sync and the API on localhost, with nothing to
+//! configure.
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -14,16 +15,115 @@ use tokio_util::sync::CancellationToken;
 
 use crate::runtime::{self, ServeOptions};
 
+/// The tools the demo can run against, each with its own sandbox.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum DemoTool {
+    /// eRecruiter (API key and mandator).
+    Erecruiter,
+    /// Greenhouse Harvest v3 (OAuth client credentials).
+    Greenhouse,
+}
+
+/// A running sandbox of either tool.
+enum DemoSandbox {
+    Erecruiter(atsbridge_erecruiter_sandbox::SandboxHandle),
+    Greenhouse(atsbridge_greenhouse_sandbox::SandboxHandle),
+}
+
+impl DemoSandbox {
+    async fn spawn(
+        tool: DemoTool,
+        jobs: usize,
+        candidates: usize,
+        seed: u64,
+    ) -> anyhow::Result<DemoSandbox> {
+        Ok(match tool {
+            DemoTool::Erecruiter => DemoSandbox::Erecruiter(
+                Sandbox::spawn(
+                    SandboxConfig::default(),
+                    SandboxSeed {
+                        jobs,
+                        candidates,
+                        seed,
+                    },
+                )
+                .await
+                .context("starting the eRecruiter sandbox")?,
+            ),
+            DemoTool::Greenhouse => DemoSandbox::Greenhouse(
+                atsbridge_greenhouse_sandbox::Sandbox::spawn(
+                    atsbridge_greenhouse_sandbox::SandboxConfig::default(),
+                    atsbridge_greenhouse_sandbox::SandboxSeed {
+                        jobs,
+                        candidates,
+                        seed,
+                    },
+                )
+                .await
+                .context("starting the Greenhouse sandbox")?,
+            ),
+        })
+    }
+
+    /// `(tool slug, label, credentials)` of an integration pointing at the sandbox.
+    fn integration(&self) -> (&'static str, &'static str, serde_json::Value) {
+        match self {
+            DemoSandbox::Erecruiter(sandbox) => {
+                let (key, mandator_id) = sandbox.credentials();
+                let credentials = serde_json::json!({
+                    "host": sandbox.base_url(),
+                    "mandator_id": mandator_id,
+                    "api_key": key,
+                    "default_source_name": "atsbridge",
+                    // The sandbox is local: no need for the polite limits a real tenant gets.
+                    "max_concurrent_requests": 16,
+                    "requests_per_second": 1000,
+                });
+                ("erecruiter", "eRecruiter sandbox", credentials)
+            }
+            DemoSandbox::Greenhouse(sandbox) => {
+                let (client_id, client_secret) = sandbox.credentials();
+                let credentials = serde_json::json!({
+                    "client_id": client_id,
+                    "client_secret": client_secret,
+                    "harvest_url": sandbox.base_url(),
+                    "token_url": format!("{}/token", sandbox.base_url()),
+                    "per_page": 500,
+                });
+                ("greenhouse", "Greenhouse sandbox", credentials)
+            }
+        }
+    }
+
+    fn base_url(&self) -> String {
+        match self {
+            DemoSandbox::Erecruiter(sandbox) => sandbox.base_url(),
+            DemoSandbox::Greenhouse(sandbox) => sandbox.base_url(),
+        }
+    }
+
+    async fn shutdown(self) -> anyhow::Result<()> {
+        match self {
+            DemoSandbox::Erecruiter(sandbox) => sandbox.shutdown().await?,
+            DemoSandbox::Greenhouse(sandbox) => sandbox.shutdown().await,
+        }
+        Ok(())
+    }
+}
+
 /// Flags of `atsbridge demo`.
 #[derive(Debug, clap::Args)]
 pub struct DemoArgs {
+    /// The tool whose sandbox the demo syncs.
+    #[arg(long, value_enum, default_value = "erecruiter")]
+    tool: DemoTool,
     /// Where the API listens.
     #[arg(long, default_value = "127.0.0.1:3000")]
     listen: SocketAddr,
     /// The API key to accept (default: a random one, printed at start).
     #[arg(long)]
     api_key: Option<String>,
-    /// Number of candidates in the seeded eRecruiter account.
+    /// Number of candidates in the seeded account.
     #[arg(long, default_value_t = 200, value_parser = clap::value_parser!(u32).range(1..=100_000))]
     candidates: u32,
     /// Number of jobs (default: one per ten candidates, at least 6).
@@ -62,19 +162,12 @@ pub async fn run(args: DemoArgs) -> anyhow::Result<()> {
 
     let candidates = args.candidates as usize;
     let jobs = args.jobs.map_or((candidates / 10).max(6), |j| j as usize);
-    let sandbox = Sandbox::spawn(
-        SandboxConfig::default(),
-        SandboxSeed {
-            jobs,
-            candidates,
-            seed: args.seed,
-        },
-    )
-    .await
-    .context("starting the eRecruiter sandbox")?;
-    let (sandbox_key, mandator_id) = sandbox.credentials();
+    let sandbox = DemoSandbox::spawn(args.tool, jobs, candidates, args.seed).await?;
+    let (tool, label, credentials) = sandbox.integration();
+    // What a customer would type on the connect page for this sandbox.
+    let connect_fields = credentials.clone();
     eprintln!(
-        "eRecruiter sandbox on {} ({jobs} jobs, {candidates} candidates)",
+        "{label} on {} ({jobs} jobs, {candidates} candidates)",
         sandbox.base_url()
     );
 
@@ -114,7 +207,13 @@ pub async fn run(args: DemoArgs) -> anyhow::Result<()> {
     let store = runtime::open_store(
         &db_path.to_string_lossy(),
         key,
-        &atsbridge_store::StoreOptions::default(),
+        &atsbridge_store::StoreOptions {
+            // Links in webhook payloads point at this demo's own address.
+            links: atsbridge_store::EventLinks {
+                public_url: url::Url::parse(&format!("http://{local}")).ok(),
+            },
+            ..atsbridge_store::StoreOptions::default()
+        },
     )
     .await?;
     let environment = store.create_environment("demo").await?;
@@ -127,20 +226,11 @@ pub async fn run(args: DemoArgs) -> anyhow::Result<()> {
         }
         None => store.create_api_key(&environment.id, "demo").await?.secret,
     };
-    let credentials = serde_json::json!({
-        "host": sandbox.base_url(),
-        "mandator_id": mandator_id,
-        "api_key": sandbox_key,
-        "default_source_name": "atsbridge",
-        // The sandbox is local: no need for the polite limits a real tenant gets by default.
-        "max_concurrent_requests": 16,
-        "requests_per_second": 1000,
-    });
     let integration = store
         .create_integration(NewIntegration {
             environment_id: environment.id.clone(),
-            tool: "erecruiter".to_owned(),
-            remote_label: Some("eRecruiter sandbox".to_owned()),
+            tool: tool.to_owned(),
+            remote_label: Some(label.to_owned()),
             credentials,
             settings: IntegrationSettings {
                 // The demo serves the seeded applications too; new integrations default to
@@ -194,12 +284,9 @@ pub async fn run(args: DemoArgs) -> anyhow::Result<()> {
         "  python: Kombo(api_key=\"{api_key}\", integration_id=\"{id}\", server_url=\"{server_url}\")"
     );
     println!(
-        "  connect link:   curl -s {server_url}/connect/create-link -H 'Authorization: Bearer {api_key}' -H 'Content-Type: application/json' -d '{{\"end_user_email\":\"it@acme.example\",\"end_user_organization_name\":\"ACME\",\"integration_category\":\"ATS\",\"integration_tool\":\"erecruiter\"}}'"
+        "  connect link:   curl -s {server_url}/connect/create-link -H 'Authorization: Bearer {api_key}' -H 'Content-Type: application/json' -d '{{\"end_user_email\":\"it@acme.example\",\"end_user_organization_name\":\"ACME\",\"integration_category\":\"ATS\",\"integration_tool\":\"{tool}\"}}'"
     );
-    println!(
-        "  (on the connect page: host {}, mandator id {mandator_id}, API key {sandbox_key})",
-        sandbox.base_url()
-    );
+    println!("  (on the connect page, the sandbox's credentials: {connect_fields})");
     println!();
     println!("Press Ctrl-C to stop.");
     if let Some(path) = &args.info_file {
@@ -209,11 +296,7 @@ pub async fn run(args: DemoArgs) -> anyhow::Result<()> {
             "server_url": server_url,
             "dashboard_url": format!("http://{local}/dashboard"),
             "admin_token": admin_token,
-            "sandbox": {
-                "host": sandbox.base_url(),
-                "mandator_id": mandator_id,
-                "api_key": sandbox_key,
-            },
+            "sandbox": connect_fields,
         });
         std::fs::write(path, serde_json::to_vec_pretty(&info)?)
             .with_context(|| format!("cannot write {}", path.display()))?;
@@ -231,6 +314,11 @@ pub async fn run(args: DemoArgs) -> anyhow::Result<()> {
             listener,
             config,
             schedule_all: false,
+            // The demo is local by nature: receivers on this machine are fine.
+            webhooks: atsbridge_webhooks::WorkerConfig {
+                allow_private_addresses: true,
+                ..atsbridge_webhooks::WorkerConfig::default()
+            },
         },
         CancellationToken::new(),
     )

@@ -10,6 +10,7 @@ mod demo;
 mod fields;
 mod lifecycle;
 mod runtime;
+mod webhooks;
 
 use std::net::SocketAddr;
 use std::process::ExitCode;
@@ -68,9 +69,12 @@ enum Command {
     /// Manage environments (they own API keys and integrations).
     #[command(subcommand)]
     Environments(EnvironmentsCommand),
-    /// Manage API keys.
+    /// Manage API keys: create, list, revoke, rotate.
+    #[command(subcommand, name = "api-keys", alias = "keys")]
+    ApiKeys(webhooks::ApiKeysCommand),
+    /// Manage webhook endpoints and read the delivery log.
     #[command(subcommand)]
-    Keys(KeysCommand),
+    Webhooks(webhooks::WebhooksCommand),
     /// Print what a connector covers: models and fields, actions and input fields, features.
     Coverage {
         /// Only this connector (tool slug). Default: every registered connector.
@@ -209,22 +213,6 @@ enum EnvironmentsCommand {
     List,
 }
 
-#[derive(Debug, Subcommand)]
-enum KeysCommand {
-    /// Create an API key for an environment; the key is printed once and stored hashed.
-    Create(KeyCreateArgs),
-}
-
-#[derive(Debug, Args)]
-struct KeyCreateArgs {
-    /// Environment name or id.
-    #[arg(long)]
-    environment: String,
-    /// A label to recognise the key by.
-    #[arg(long, default_value = "cli")]
-    label: String,
-}
-
 fn main() -> ExitCode {
     let cli = Cli::parse();
     if let Err(err) = runtime::init_tracing(&cli.log) {
@@ -290,9 +278,8 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Environments(EnvironmentsCommand::List) => {
             commands::list_environments(&flags).await
         }
-        Command::Keys(KeysCommand::Create(args)) => {
-            commands::create_key(&flags, &args.environment, &args.label).await
-        }
+        Command::ApiKeys(command) => webhooks::api_keys(&flags, command).await,
+        Command::Webhooks(command) => webhooks::webhooks(&flags, command).await,
         Command::Coverage { tool, markdown } => commands::coverage(tool.as_deref(), markdown),
         Command::SecretKey => {
             println!("{}", atsbridge_store::SecretKey::generate().to_base64());

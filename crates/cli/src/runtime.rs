@@ -28,13 +28,9 @@ pub fn init_tracing(filter: &str) -> anyhow::Result<()> {
         .map_err(|err| anyhow::anyhow!("cannot install the logger: {err}"))
 }
 
-/// Every connector this binary ships.
+/// Every connector this binary ships (the list in `atsbridge-connectors`).
 pub fn registry() -> anyhow::Result<ConnectorRegistry> {
-    let mut registry = ConnectorRegistry::new();
-    registry
-        .add(Arc::new(atsbridge_erecruiter::ErecruiterFactory))
-        .context("registering the eRecruiter connector")?;
-    Ok(registry)
+    atsbridge_connectors::registry().context("registering the connectors")
 }
 
 /// Opens (creating and migrating if needed) the store the database setting names: a
@@ -211,6 +207,8 @@ pub struct ServeOptions {
     pub config: ServerConfig,
     /// Start the periodic sync scheduler for every stored integration.
     pub schedule_all: bool,
+    /// Settings of the webhook delivery worker that runs beside the API.
+    pub webhooks: atsbridge_webhooks::WorkerConfig,
 }
 
 /// Serves the API until Ctrl-C, with a scheduler for force-sync (and periodic syncs).
@@ -235,8 +233,13 @@ pub async fn serve_api(
         scheduler.watch_integrations(INTEGRATION_WATCH_PERIOD);
     }
     let trigger = Arc::new(SchedulerTrigger::new(scheduler.clone()));
+    let worker = atsbridge_webhooks::DeliveryWorker::new(store.clone(), options.webhooks)
+        .context("starting the webhook delivery worker")?;
     let state = AppState::new(store, Arc::new(registry), trigger, options.config)
         .context("building the API state")?;
+    // Every instance delivers webhooks; claims in the store keep them from sending a
+    // delivery twice.
+    let delivering = tokio::spawn(worker.run(shutdown.child_token()));
     let stop = shutdown.clone();
     let ctrl_c = tokio::spawn(async move {
         tokio::select! {
@@ -250,5 +253,6 @@ pub async fn serve_api(
     .await;
     ctrl_c.abort();
     scheduler.shutdown().await;
+    delivering.abort();
     served.context("the API server stopped with an error")
 }

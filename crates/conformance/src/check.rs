@@ -518,9 +518,144 @@ fn has_reads_or_writes(kit: &ConformanceKit) -> bool {
 }
 
 /// Fixtures where the token expires mid-run: the connector authenticates again and the run
-/// finishes as expected, using every recorded interaction.
+/// finishes as expected, using every recorded interaction. Only for connectors that declare
+/// [`Capabilities::expiring_tokens`](atsbridge_connector::Capabilities).
 pub async fn check_reauth_mid_run(kit: &ConformanceKit) -> CheckResult {
-    fault_check(kit, "check_reauth_mid_run", &[Fault::TokenExpiry], false).await
+    const CHECK: &str = "check_reauth_mid_run";
+    if !kit.coverage().capabilities.expiring_tokens {
+        return skipped(CHECK, "the connector does not declare expiring tokens");
+    }
+    fault_check(kit, CHECK, &[Fault::TokenExpiry], false).await
+}
+
+/// Every model and action input field the coverage declares exists in the unified format:
+/// a misspelt name would otherwise be promised on the coverage page and never checked.
+pub fn check_declared_fields_exist(kit: &ConformanceKit) -> CheckResult {
+    const CHECK: &str = "check_declared_fields_exist";
+    let coverage = kit.coverage();
+    if coverage.models.is_empty() && coverage.actions.is_empty() {
+        return skipped(CHECK, "no model or action declared");
+    }
+    let mut problems = Problems::new(CHECK);
+    for declared in &coverage.models {
+        let known = crate::schema_paths::model_field_names(declared.model);
+        for field in &declared.fields {
+            if !known.contains(&field.name) {
+                problems.add(format!(
+                    "{} declares field `{}`, which the unified {} has not",
+                    declared.model, field.name, declared.model
+                ));
+            }
+        }
+    }
+    for declared in &coverage.actions {
+        let known = crate::schema_paths::action_input_names(declared.action);
+        for field in &declared.input_fields {
+            if !known.contains(&field.name) {
+                problems.add(format!(
+                    "{} declares input field `{}`, which its request has not",
+                    declared.action, field.name
+                ));
+            }
+        }
+    }
+    problems.finish()
+}
+
+/// Whether a fixture shows a walk past the first page: a response with a `Link` header whose
+/// `next` relation is followed, or a request for a later page (a cursor, a page number above
+/// one, an offset above zero).
+fn walks_pages(fixture: &Fixture) -> bool {
+    fixture.interactions.iter().any(|interaction| {
+        let next_link = interaction
+            .response
+            .headers
+            .get("link")
+            .is_some_and(|link| atsbridge_connector::paging::next_link(link).is_some());
+        let later_page =
+            interaction
+                .request
+                .query
+                .iter()
+                .any(|(name, value)| match name.as_str() {
+                    "cursor" | "after" | "starting_after" | "page_token" => !value.is_empty(),
+                    "page" => !matches!(value.as_str(), "" | "0" | "1"),
+                    "offset" | "skip" => !matches!(value.as_str(), "" | "0"),
+                    _ => false,
+                });
+        next_link || later_page
+    })
+}
+
+/// For connectors that declare [`Capabilities::paged_lists`](atsbridge_connector::Capabilities):
+/// a successful sync fixture walks more than one page, and every such fixture replays with
+/// each recorded page requested exactly once (a connector that stops after the first page,
+/// or asks for one twice, fails).
+pub async fn check_paging_walked(kit: &ConformanceKit) -> CheckResult {
+    const CHECK: &str = "check_paging_walked";
+    if !kit.coverage().capabilities.paged_lists {
+        return skipped(CHECK, "the connector does not declare paged lists");
+    }
+    let fixtures = load(kit, CHECK)?;
+    let paged: Vec<&Fixture> = fixtures
+        .iter()
+        .filter(|f| is_sync(f) && expects_ok(f) && walks_pages(f))
+        .collect();
+    let mut problems = Problems::new(CHECK);
+    if paged.is_empty() {
+        problems.add("no successful sync fixture walks more than one page");
+    }
+    replay_all(kit, paged, false, &mut problems).await;
+    problems.finish()
+}
+
+/// Whether a sync fixture asks for a delta run.
+fn is_delta_sync(fixture: &Fixture) -> bool {
+    match &fixture.input {
+        ScenarioInput::Sync { scope } => scope.get("mode").and_then(Value::as_str) == Some("delta"),
+        _ => false,
+    }
+}
+
+/// For connectors that declare [`Capabilities::delta_sync`](atsbridge_connector::Capabilities):
+/// a successful delta fixture (with a previous state) replays, stores a state for the next
+/// run, and marks no model complete, since the engine would mark every record the delta did
+/// not read as deleted.
+pub async fn check_delta_sync(kit: &ConformanceKit) -> CheckResult {
+    const CHECK: &str = "check_delta_sync";
+    if !kit.coverage().capabilities.delta_sync {
+        return skipped(CHECK, "the connector does not declare delta syncs");
+    }
+    let fixtures = load(kit, CHECK)?;
+    let deltas: Vec<&Fixture> = fixtures
+        .iter()
+        .filter(|f| is_delta_sync(f) && expects_ok(f))
+        .collect();
+    let mut problems = Problems::new(CHECK);
+    if !deltas.iter().any(|f| match &f.input {
+        ScenarioInput::Sync { scope } => scope.get("previous_state").is_some_and(|s| !s.is_null()),
+        _ => false,
+    }) {
+        problems.add("no successful delta-sync fixture with a previous state");
+    }
+    let runs = replay_all(kit, deltas, false, &mut problems).await;
+    for run in &runs {
+        let Some(sink) = &run.sink else { continue };
+        if !sink.complete.is_empty() {
+            problems.add(format!(
+                "`{}`: a delta run marked {:?} complete; the engine would delete every record \
+                 it did not read",
+                run.fixture.scenario, sink.complete
+            ));
+        }
+        if sink.state.is_none() {
+            problems.add(format!(
+                "`{}`: the delta run stored no state, so the next run has no window to start from",
+                run.fixture.scenario
+            ));
+        }
+    }
+    problems.finish()
 }
 
 /// Fixtures with 5xx answers: the connector retries (recovering fixtures succeed) and, once
@@ -733,7 +868,13 @@ pub async fn run_all(kit: &ConformanceKit) -> ConformanceReport {
             "check_undeclared_actions_refused",
             check_undeclared_actions_refused(kit).await,
         ),
+        (
+            "check_declared_fields_exist",
+            check_declared_fields_exist(kit),
+        ),
         ("check_reauth_mid_run", check_reauth_mid_run(kit).await),
+        ("check_paging_walked", check_paging_walked(kit).await),
+        ("check_delta_sync", check_delta_sync(kit).await),
         (
             "check_rate_limit_honoured",
             check_rate_limit_honoured(kit).await,

@@ -54,4 +54,12 @@ pub enum KitError {
         /// What is wrong.
         message: String,
     },
+    /// A fault scenario could not be derived from a recorded sync.
+    #[error("cannot derive `{scenario}`: {message}")]
+    Derive {
+        /// The scenario being derived.
+        scenario: String,
+        /// What is wrong (usually a fault point outside the recording).
+        message: String,
+    },
 }

@@ -216,7 +216,17 @@ impl FixtureBody {
 pub const MATCHED_REQUEST_HEADERS: &[&str] = &["content-type"];
 
 /// Response headers that are recorded and replayed.
-pub const KEPT_RESPONSE_HEADERS: &[&str] = &["content-type", "retry-after"];
+/// `link` and `location` values name the provider; recording replaces its origin by
+/// `[SERVER]` and replay puts the replay server's URI back.
+pub const KEPT_RESPONSE_HEADERS: &[&str] = &[
+    "content-type",
+    "retry-after",
+    "link",
+    "location",
+    "x-ratelimit-limit",
+    "x-ratelimit-remaining",
+    "x-ratelimit-reset",
+];
 
 /// The expected outcome of a scenario.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]

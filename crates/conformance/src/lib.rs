@@ -10,12 +10,15 @@
 //! - [`scenario`]: running one fixture against a connector and judging the outcome;
 //! - [`kit`]: [`ConformanceKit`], a connector factory plus its fixtures;
 //! - [`check`]: the standard checks, gated by the connector's coverage;
+//! - [`derive`]: the standard fault scenarios derived from one recorded full sync;
 //! - [`snapshot`]: insta settings for the snapshots;
+//! - [`schema_paths`]: the field names a coverage declaration may use;
 //! - [`lint`]: the fixture lint behind `cargo xtask fixtures lint`;
 //! - [`record`]: recording a scenario against a live (or sandbox) provider.
 
 pub mod action_input;
 pub mod check;
+pub mod derive;
 pub mod error;
 pub mod fixture;
 pub mod kit;
@@ -25,9 +28,11 @@ pub mod record;
 pub mod replay;
 pub mod request;
 pub mod scenario;
+pub mod schema_paths;
 pub mod snapshot;
 
 pub use check::{CheckFailure, CheckResult, Checked, ConformanceReport, run_all};
+pub use derive::{FaultPoints, derive_fault_fixtures};
 pub use error::KitError;
 pub use fixture::{
     Expectation, ExpectedOutcome, Fault, Fixture, FixtureBody, FixtureRequest, FixtureResponse,

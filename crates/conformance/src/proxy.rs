@@ -22,6 +22,9 @@ use crate::lint::{fake_phone, fake_url_hosts, is_phone_key, is_real_looking_phon
 #[derive(Clone)]
 struct ProxyState {
     upstream: String,
+    /// The proxy's own base URI: upstream URLs in `Link` and `Location` headers are
+    /// rewritten to it so a connector following them keeps going through the proxy.
+    own_uri: String,
     secrets: Arc<Vec<String>>,
     http: reqwest::Client,
     log: Arc<Mutex<Vec<Interaction>>>,
@@ -63,6 +66,7 @@ impl RecordingProxy {
         let log = Arc::new(Mutex::new(Vec::new()));
         let state = ProxyState {
             upstream: upstream.trim_end_matches('/').to_owned(),
+            own_uri: format!("http://{address}"),
             secrets: Arc::new(secrets.into_iter().filter(|s| !s.is_empty()).collect()),
             http: reqwest::Client::new(),
             log: log.clone(),
@@ -139,7 +143,7 @@ async fn forward_inner(
         .await
         .map_err(|error| format!("recording proxy could not reach upstream: {error}"))?;
     let status = upstream.status();
-    let response_headers = upstream.headers().clone();
+    let response_headers = through_proxy(upstream.headers(), state);
     let response_body = upstream
         .bytes()
         .await
@@ -181,6 +185,30 @@ async fn forward_inner(
         }
     }
     Ok(response)
+}
+
+/// The upstream's headers with its origin in `Link` and `Location` replaced by the proxy's.
+fn through_proxy(headers: &HeaderMap, state: &ProxyState) -> HeaderMap {
+    let mut out = headers.clone();
+    for name in [axum::http::header::LINK, axum::http::header::LOCATION] {
+        let rewritten: Vec<axum::http::HeaderValue> = headers
+            .get_all(&name)
+            .iter()
+            .filter_map(|value| value.to_str().ok())
+            .filter_map(|text| {
+                axum::http::HeaderValue::from_str(&text.replace(&state.upstream, &state.own_uri))
+                    .ok()
+            })
+            .collect();
+        if rewritten.is_empty() {
+            continue;
+        }
+        out.remove(&name);
+        for value in rewritten {
+            out.append(&name, value);
+        }
+    }
+    out
 }
 
 fn kept(headers: &HeaderMap, allowed: &[&str]) -> std::collections::BTreeMap<String, String> {

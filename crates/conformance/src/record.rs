@@ -125,6 +125,20 @@ fn keep_headers(headers: BTreeMap<String, String>, allowed: &[&str]) -> BTreeMap
         .collect()
 }
 
+/// Applies the body scrub (base URL to `[SERVER]`, secrets) to header values too.
+fn scrub_headers(
+    headers: BTreeMap<String, String>,
+    scrub: &dyn Fn(&Value) -> Value,
+) -> BTreeMap<String, String> {
+    headers
+        .into_iter()
+        .map(|(name, value)| match scrub(&Value::String(value.clone())) {
+            Value::String(scrubbed) => (name, scrubbed),
+            _ => (name, value),
+        })
+        .collect()
+}
+
 fn body_from_recorded(
     body: Option<RecordedBody>,
     scrub: &dyn Fn(&Value) -> Value,
@@ -154,7 +168,10 @@ fn interaction_from_exchange(
         },
         response: FixtureResponse {
             status: exchange.status,
-            headers: keep_headers(exchange.response_headers, KEPT_RESPONSE_HEADERS),
+            headers: scrub_headers(
+                keep_headers(exchange.response_headers, KEPT_RESPONSE_HEADERS),
+                scrub,
+            ),
             body: body_from_recorded(exchange.response_body, scrub),
         },
     }
@@ -201,6 +218,8 @@ pub async fn record_via_proxy(
                 .response
                 .body
                 .map(|body| scrub_body(body, &scrub));
+            interaction.response.headers =
+                scrub_headers(std::mem::take(&mut interaction.response.headers), &scrub);
             interaction
         })
         .collect();

@@ -12,7 +12,8 @@ use wiremock::{Match, Mock, MockServer, Request, Respond, ResponseTemplate};
 
 use crate::error::KitError;
 use crate::fixture::{
-    Fixture, FixtureBody, FixtureResponse, Interaction, REDACTED, replace_json_strings,
+    Fixture, FixtureBody, FixtureResponse, Interaction, REDACTED, SERVER_PLACEHOLDER,
+    replace_json_strings,
 };
 use crate::request::CanonicalRequest;
 
@@ -195,14 +196,14 @@ impl ReplayServer {
         fixture: &Fixture,
         time: Option<TimeSource>,
     ) -> Result<ReplayServer, KitError> {
+        let server = MockServer::start().await;
         let templates = fixture
             .interactions
             .iter()
-            .map(|interaction| response_template(fixture, &interaction.response))
+            .map(|interaction| response_template(fixture, &interaction.response, &server.uri()))
             .collect::<Result<Vec<_>, _>>()?;
         let fixture = Arc::new(fixture.clone());
         let log = SharedLog::default();
-        let server = MockServer::start().await;
 
         Mock::given(Observer {
             log: log.clone(),
@@ -357,9 +358,12 @@ impl fmt::Display for ReplayFailure {
     }
 }
 
+/// The response of one interaction; `[SERVER]` in header values (`Link`, `Location`) becomes
+/// the replay server's URI so a connector following them stays on the replay.
 fn response_template(
     fixture: &Fixture,
     response: &FixtureResponse,
+    server_uri: &str,
 ) -> Result<ResponseTemplate, KitError> {
     let unreplayable = |message: String| KitError::Unreplayable {
         scenario: fixture.scenario.clone(),
@@ -376,7 +380,7 @@ fn response_template(
     for (name, value) in &response.headers {
         let header_name = HeaderName::from_bytes(name.as_bytes())
             .map_err(|_| unreplayable(format!("bad header name `{name}`")))?;
-        let header_value = HeaderValue::from_str(value)
+        let header_value = HeaderValue::from_str(&value.replace(SERVER_PLACEHOLDER, server_uri))
             .map_err(|_| unreplayable(format!("bad value for header `{name}`")))?;
         if header_name.as_str() == "content-type" {
             content_type = Some(value.clone());

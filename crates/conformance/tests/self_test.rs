@@ -194,6 +194,48 @@ async fn partial_run_check_catches_models_marked_complete_too_early() {
 }
 
 #[tokio::test]
+async fn declared_fields_check_catches_a_name_the_format_does_not_have() {
+    let broken = kit(Breakage {
+        declares_unknown_field: true,
+        ..Breakage::default()
+    });
+    assert_fails(
+        check::check_declared_fields_exist(&broken),
+        "declares field `nickname`",
+    );
+}
+
+#[tokio::test]
+async fn delta_check_catches_a_delta_that_marks_a_model_complete() {
+    let broken = kit(Breakage {
+        delta_marks_complete: true,
+        ..Breakage::default()
+    });
+    assert_fails(check::check_delta_sync(&broken).await, "delta run marked");
+}
+
+#[tokio::test]
+async fn paging_check_catches_fixtures_that_never_walk_a_second_page() {
+    let broken = kit(Breakage {
+        single_page_fixtures: true,
+        ..Breakage::default()
+    });
+    assert_fails(
+        check::check_paging_walked(&broken).await,
+        "walks more than one page",
+    );
+}
+
+#[tokio::test]
+async fn paging_check_catches_a_connector_that_stops_after_one_page() {
+    let broken = kit(Breakage {
+        skip_second_page: true,
+        ..Breakage::default()
+    });
+    assert_fails(check::check_paging_walked(&broken).await, "never requested");
+}
+
+#[tokio::test]
 async fn checks_skip_what_the_coverage_does_not_declare() {
     use atsbridge_connector::Coverage;
     let empty = atsbridge_conformance::ConformanceKit::from_builder(Coverage::new(), |_| {
@@ -204,6 +246,10 @@ async fn checks_skip_what_the_coverage_does_not_declare() {
         check::check_declared_actions(&empty).await,
         check::check_rate_limit_honoured(&empty).await,
         check::check_partial_run_incomplete(&empty).await,
+        check::check_reauth_mid_run(&empty).await,
+        check::check_paging_walked(&empty).await,
+        check::check_delta_sync(&empty).await,
+        check::check_declared_fields_exist(&empty),
     ] {
         assert!(matches!(result, Ok(Checked::Skipped(_))), "{result:?}");
     }

@@ -415,6 +415,15 @@ pub struct Capabilities {
     /// connector decides; the engine shows it and uses it as a hint).
     #[serde(default)]
     pub max_concurrency: Option<u32>,
+    /// The provider's access tokens expire while a run may still be going (session tokens,
+    /// OAuth): the connector authenticates again when a request is refused. The conformance
+    /// kit asks for a token-expiry fixture only when this is set.
+    #[serde(default)]
+    pub expiring_tokens: bool,
+    /// The provider's lists come page by page (cursor, `Link` header or offset). The
+    /// conformance kit then asks for a sync fixture that walks more than one page.
+    #[serde(default)]
+    pub paged_lists: bool,
 }
 
 /// Everything a connector declares about itself.

@@ -11,11 +11,14 @@ mod clock;
 mod connector;
 mod context;
 mod coverage;
+mod delta;
 mod error;
 mod fan_out;
 mod guard;
 mod info;
+pub mod paging;
 mod passthrough;
+mod recording;
 mod registry;
 mod render;
 mod scope;
@@ -34,13 +37,16 @@ pub use coverage::{
     Action, ActionCoverage, Capabilities, Coverage, DeletionDetection, Feature, FeatureCoverage,
     FieldCoverage, Guide, ModelCoverage, model_title,
 };
+pub use delta::DeltaWindow;
 pub use error::{
     ConnectorError, ConnectorResult, ErrorContext, ErrorKind, ErrorStatus, Unsupported,
 };
 pub use fan_out::{Cancelled, FanOutStream, fan_out, fan_out_stream};
 pub use guard::GuardedConnector;
 pub use info::{CheckReport, ConnectorInfo, ModelAccess};
+pub use paging::{NextPage, PageWalk};
 pub use passthrough::{PassthroughBody, PassthroughCall, PassthroughResult};
+pub use recording::{MemoryRecorder, RecordedBody, RecordedExchange, Recorder};
 pub use registry::{ConnectorFactory, ConnectorRegistry, CredentialField};
 pub use render::render_coverage_markdown;
 pub use scope::{SyncMode, SyncScope, TrackedApplication};

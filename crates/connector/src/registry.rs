@@ -12,6 +12,7 @@ use crate::coverage::Coverage;
 use crate::error::ConnectorError;
 use crate::guard::GuardedConnector;
 use crate::info::ConnectorInfo;
+use crate::recording::Recorder;
 
 /// One credential or setting the customer enters when connecting an account
 /// ("Create credentials").
@@ -53,6 +54,42 @@ pub trait ConnectorFactory: Send + Sync {
     /// an [`ErrorKind::Config`](crate::ErrorKind::Config) error whose message names the bad
     /// key but never echoes a secret value.
     fn build(&self, config: &serde_json::Value) -> Result<Arc<dyn Connector>, ConnectorError>;
+
+    /// Builds a connector whose transport reports every exchange, scrubbed, to `recorder`
+    /// (fixture recording). Connectors without the hook refuse with a config error; the
+    /// conformance kit can still record them through its proxy.
+    fn build_recording(
+        &self,
+        config: &serde_json::Value,
+        recorder: Arc<dyn Recorder>,
+    ) -> Result<Arc<dyn Connector>, ConnectorError> {
+        let _ = (config, recorder);
+        Err(ConnectorError::config(format!(
+            "the `{}` connector has no recording hook",
+            self.slug()
+        )))
+    }
+
+    /// The provider origin (scheme, host and port) that `config` points the connector at.
+    /// Recording replaces it by a placeholder in fixtures and replay substitutes the replay
+    /// server for it, so every URL of the provider must share this origin in the config.
+    fn provider_origin(&self, config: &serde_json::Value) -> Result<String, ConnectorError> {
+        let _ = config;
+        Err(ConnectorError::config(format!(
+            "the `{}` connector does not say which provider origin its config names",
+            self.slug()
+        )))
+    }
+
+    /// The config keys whose values are secrets (taken from [`credential_fields`](Self::credential_fields));
+    /// recordings redact them.
+    fn secret_config_keys(&self) -> Vec<String> {
+        self.credential_fields()
+            .into_iter()
+            .filter(|field| field.secret)
+            .map(|field| field.key)
+            .collect()
+    }
 }
 
 /// The connector factories a binary knows, by slug.
@@ -95,6 +132,17 @@ impl ConnectorRegistry {
     /// Every factory, ordered by slug.
     pub fn iter(&self) -> impl Iterator<Item = &Arc<dyn ConnectorFactory>> {
         self.factories.values()
+    }
+
+    /// A registry holding `factories`; fails on a repeated slug.
+    pub fn from_factories(
+        factories: impl IntoIterator<Item = Arc<dyn ConnectorFactory>>,
+    ) -> Result<Self, ConnectorError> {
+        let mut registry = Self::new();
+        for factory in factories {
+            registry.add(factory)?;
+        }
+        Ok(registry)
     }
 
     /// Every registered slug, sorted.

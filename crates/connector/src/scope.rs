@@ -26,8 +26,11 @@ pub enum SyncMode {
 pub struct TrackedApplication {
     /// The application's id at the provider.
     pub application_remote_id: String,
-    /// The candidate's id at the provider.
-    pub candidate_remote_id: String,
+    /// The candidate's id at the provider, when known. Providers that address applications
+    /// directly do not need it; providers that read applications through their candidates
+    /// skip (and log) the entries without one.
+    #[serde(default)]
+    pub candidate_remote_id: Option<String>,
     /// The job's id at the provider, when known.
     #[serde(default)]
     pub job_remote_id: Option<String>,

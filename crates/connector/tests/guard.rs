@@ -389,7 +389,7 @@ async fn sync_runs_only_over_declared_models_and_filters_the_sink() {
     .into();
     scope.tracked_applications = Some(BTreeSet::from([TrackedApplication {
         application_remote_id: "a1".to_owned(),
-        candidate_remote_id: "c1".to_owned(),
+        candidate_remote_id: Some("c1".to_owned()),
         job_remote_id: None,
     }]));
 

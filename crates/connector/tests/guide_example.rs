@@ -7,20 +7,22 @@
 use std::fmt;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
 use async_trait::async_trait;
 use atsbridge_connector::{
     Action, ActionCoverage, ActionOutcome, CandidateTagInput, Capabilities, CheckReport, Connector,
     ConnectorError, ConnectorFactory, ConnectorInfo, ConnectorRegistry, Context, Coverage,
-    CreateApplicationInput, CreatedApplication, CredentialField, DeletionDetection, ErrorKind,
-    Feature, FeatureCoverage, Guide, ManualClock, MemorySink, Model, ModelAccess, ModelCoverage,
-    RecordSink, SyncScope, TrackedApplication, Unsupported, fan_out_stream,
-    render_coverage_markdown,
+    CreateApplicationInput, CreatedApplication, CredentialField, DeletionDetection, DeltaWindow,
+    ErrorKind, Feature, FeatureCoverage, Guide, ManualClock, MemorySink, Model, ModelAccess,
+    ModelCoverage, NextPage, PageWalk, RecordSink, SyncScope, TrackedApplication, Unsupported,
+    fan_out_stream, render_coverage_markdown,
 };
 use atsbridge_schema::action::{CandidateInput, CandidateSource, CreateApplicationRequest};
 use atsbridge_schema::common::EmailAddress;
 use atsbridge_schema::enums::{ApplicationOutcome, JobStatus};
 use atsbridge_schema::record::{ApplicationRecord, CandidateRecord, JobRecord, UnifiedRecord};
+use chrono::{DateTime, Utc};
 
 // ---------------------------------------------------------------------------------------------
 // The "provider": an in-memory ATS account. A real connector talks HTTP instead.
@@ -569,7 +571,7 @@ async fn sync_only_created_applications_reads_just_the_tracked_set() {
     scope.tracked_applications = Some(
         [TrackedApplication {
             application_remote_id: first.application.remote_id.clone(),
-            candidate_remote_id: first.candidate.remote_id.clone(),
+            candidate_remote_id: Some(first.candidate.remote_id.clone()),
             job_remote_id: Some("7".to_owned()),
         }]
         .into(),
@@ -681,6 +683,36 @@ fn coverage_page_lists_what_is_declared() {
     assert!(!page.contains("Remove tag from candidate"));
     assert!(page.contains("| Source Writing | Stored on the applicant. |"));
     assert!(tiny_coverage().problems().is_empty());
+}
+
+#[test]
+fn paged_lists_and_delta_windows() -> Result<(), Box<dyn std::error::Error>> {
+    // Follow `Link: <…>; rel="next"` until it is gone. The walk refuses a page it has seen
+    // and a list that never ends, so a misbehaving provider fails the run instead of looping.
+    let responses = [
+        Some(r#"<https://ats.example/v3/candidates?cursor=c2>; rel="next""#),
+        Some(r#"<https://ats.example/v3/candidates?cursor=c3>; rel="next""#),
+        None,
+    ];
+    let mut walk = PageWalk::new("candidates", 10_000);
+    let mut requested = vec!["https://ats.example/v3/candidates?per_page=500".to_owned()];
+    for link in responses {
+        match walk.advance(NextPage::from_link_header(link))? {
+            Some(NextPage::Url(url)) => requested.push(url),
+            Some(_) | None => break,
+        }
+    }
+    assert_eq!(walk.pages(), 3);
+
+    // A delta run reads from the previous run's start minus an overlap, and stores its own
+    // start as the next checkpoint.
+    let previous: DateTime<Utc> = "2026-05-01T10:00:00Z".parse()?;
+    let now: DateTime<Utc> = "2026-05-01T11:00:00Z".parse()?;
+    let window = DeltaWindow::starting(Some(previous), now, Duration::from_secs(300));
+    assert_eq!(window.since, Some("2026-05-01T09:55:00Z".parse()?));
+    assert_eq!(window.checkpoint(), now);
+    assert_eq!(requested.len(), 3);
+    Ok(())
 }
 
 #[test]

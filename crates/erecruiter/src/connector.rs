@@ -354,4 +354,22 @@ impl ConnectorFactory for ErecruiterFactory {
     fn build(&self, config: &serde_json::Value) -> Result<Arc<dyn Connector>, ConnectorError> {
         Ok(Arc::new(ErecruiterConnector::from_json(config)?))
     }
+
+    fn build_recording(
+        &self,
+        config: &serde_json::Value,
+        recorder: Arc<dyn atsbridge_connector::Recorder>,
+    ) -> Result<Arc<dyn Connector>, ConnectorError> {
+        let config = ErecruiterConfig::from_json(config)
+            .map_err(|e| ConnectorError::config(e.to_string()))?;
+        Ok(Arc::new(ErecruiterConnector::with_recorder(
+            config, recorder,
+        )?))
+    }
+
+    fn provider_origin(&self, config: &serde_json::Value) -> Result<String, ConnectorError> {
+        let config = ErecruiterConfig::from_json(config)
+            .map_err(|e| ConnectorError::config(e.to_string()))?;
+        Ok(config.root_url.origin().ascii_serialization())
+    }
 }

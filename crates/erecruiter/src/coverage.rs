@@ -188,7 +188,16 @@ pub fn coverage() -> Coverage {
         .model(questions)
         .model(job_questions)
         .action(ActionCoverage::new(Action::CreateCandidate).input_fields(CREATE_INPUT_FIELDS))
-        .action(ActionCoverage::new(Action::CreateApplication).input_fields(CREATE_INPUT_FIELDS))
+        .action(
+            // The job of a new application is the path's `job_id`, not a body field.
+            ActionCoverage::new(Action::CreateApplication)
+                .input_fields(["job_id"])
+                .input_fields(
+                    CREATE_INPUT_FIELDS
+                        .into_iter()
+                        .filter(|field| *field != "application.job_id"),
+                ),
+        )
         .action(ActionCoverage::new(Action::AddCandidateTag).input_fields(["candidate_id", "tag.name"]))
         .action(ActionCoverage::new(Action::RemoveCandidateTag).input_fields(["candidate_id", "tag.name"]))
         .action(
@@ -253,6 +262,9 @@ pub fn coverage() -> Coverage {
             deletion_detection: DeletionDetection::FullScanDiff,
             refresh_known_ids: true,
             max_concurrency: Some(DEFAULT_MAX_CONCURRENT_REQUESTS),
+            // The exchanged access token expires; a 401 mid-run triggers a new exchange.
+            expiring_tokens: true,
+            paged_lists: false,
         })
         // Tags are free strings on the applicant; their records only name the tags that
         // `candidates[].tags` shows. The seed lists no Tags model, so `/ats/tags` stays

@@ -20,8 +20,8 @@
 use std::collections::BTreeSet;
 
 use atsbridge_connector::{
-    CancellationToken, ConnectorError, Context, ErrorKind, RecordSink, SyncScope, fan_out,
-    fan_out_stream,
+    CancellationToken, ConnectorError, Context, ErrorKind, RecordSink, SyncScope,
+    TrackedApplication, fan_out, fan_out_stream,
 };
 use atsbridge_schema::Model;
 use atsbridge_schema::record::UnifiedRecord;
@@ -196,6 +196,24 @@ fn is_fatal(error: &ConnectorError) -> bool {
 
 fn parse_ids<'a>(ids: impl Iterator<Item = &'a str>) -> impl Iterator<Item = i64> {
     ids.filter_map(|id| id.trim().parse::<i64>().ok())
+}
+
+/// The applicants of the tracked applications. eRecruiter reads applications through their
+/// applicant, so an entry whose candidate id is not known yet cannot be refreshed; it is
+/// logged and skipped (the engine completes the id once the application is synced).
+fn tracked_applicant_ids(tracked: &BTreeSet<TrackedApplication>) -> BTreeSet<i64> {
+    let mut known = Vec::new();
+    for application in tracked {
+        match &application.candidate_remote_id {
+            Some(candidate) => known.push(candidate.as_str()),
+            None => tracing::warn!(
+                application_remote_id = %application.application_remote_id,
+                "tracked application without a candidate id is skipped: eRecruiter reads \
+                 applications through their applicant"
+            ),
+        }
+    }
+    parse_ids(known.into_iter()).collect()
 }
 
 /// Remembers the first non-fatal error and which models it spoiled.
@@ -540,7 +558,7 @@ impl SyncRun<'_> {
     /// as its requests are answered.
     async fn applicants(&mut self, jobs: &[JobRef]) -> Result<(), ConnectorError> {
         let ids: BTreeSet<i64> = match &self.scope.tracked_applications {
-            Some(set) => parse_ids(set.iter().map(|t| t.candidate_remote_id.as_str())).collect(),
+            Some(set) => tracked_applicant_ids(set),
             None => self.listed_applicant_ids(jobs).await?,
         };
         let tally = self.push_applicants(&ids).await?;

@@ -1,19 +1,16 @@
 //! The eRecruiter connector through the conformance kit: every fixture under
 //! `fixtures/erecruiter/` is replayed and snapshotted, the standard checks run, and recording
 //! against the sandbox is exercised. `regenerate_fixtures` (ignored) rewrites the fixtures from
-//! the sandbox and derives the fault scenarios from the recorded full sync.
+//! the sandbox and has the kit derive the fault scenarios from the recorded full sync.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use atsbridge_conformance::fixture::{
-    Expectation, ExpectedOutcome, Fault, Fixture, FixtureBody, FixtureResponse, Interaction,
-    ScenarioInput,
-};
+use atsbridge_conformance::fixture::{Fault, Fixture, Interaction, ScenarioInput};
 use atsbridge_conformance::{
-    ConformanceKit, RecordingSpec, check, lint_dir, lint_fixture, record_via_proxy,
-    snapshot_settings,
+    ConformanceKit, FaultPoints, RecordingSpec, check, derive_fault_fixtures, lint_dir,
+    lint_fixture, record_via_proxy, snapshot_settings,
 };
 use atsbridge_connector::{Connector, ConnectorError, ConnectorFactory, Model};
 use atsbridge_erecruiter::ErecruiterFactory;
@@ -46,26 +43,38 @@ async fn every_fixture_replays_as_expected_and_matches_its_snapshot() {
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 
-/// Every standard check passes; the only one skipped is the refusal of undeclared actions,
-/// since the connector declares every action.
+/// Every standard check passes. The skipped ones are those eRecruiter's declaration rules
+/// out: it declares every action, has no paged lists and no delta sync.
 #[tokio::test]
 async fn standard_checks_pass() {
     let report = check::run_all(&kit()).await;
     report.assert_passed();
+    let mut skipped = Vec::new();
     for (name, result) in &report.results {
         match result {
             Ok(check::Checked::Passed) => {}
-            Ok(check::Checked::Skipped(reason)) => assert_eq!(
-                (*name, reason.as_str()),
-                (
-                    "check_undeclared_actions_refused",
-                    "every action is declared"
-                ),
-                "unexpected skip"
-            ),
+            Ok(check::Checked::Skipped(reason)) => skipped.push((*name, reason.clone())),
             Err(failure) => panic!("{failure}"),
         }
     }
+    assert_eq!(
+        skipped,
+        vec![
+            (
+                "check_undeclared_actions_refused",
+                "every action is declared".to_owned()
+            ),
+            (
+                "check_paging_walked",
+                "the connector does not declare paged lists".to_owned()
+            ),
+            (
+                "check_delta_sync",
+                "the connector does not declare delta syncs".to_owned()
+            ),
+        ],
+        "unexpected skips"
+    );
 }
 
 #[test]
@@ -177,109 +186,12 @@ async fn a_scenario_recorded_against_the_sandbox_is_clean_and_replays() {
     run.verify_expectation().unwrap();
 }
 
-fn with_response(
-    interaction: &Interaction,
-    status: u16,
-    headers: &[(&str, &str)],
-    body: Option<FixtureBody>,
-) -> Interaction {
-    Interaction {
-        request: interaction.request.clone(),
-        response: FixtureResponse {
-            status,
-            headers: headers
-                .iter()
-                .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
-                .collect(),
-            body,
-        },
-    }
-}
-
-fn derived(
-    base: &Fixture,
-    scenario: &str,
-    docs: &str,
-    fault: Fault,
-    interactions: Vec<Interaction>,
-    expect: Expectation,
-) -> Fixture {
-    Fixture {
-        scenario: scenario.into(),
-        docs: docs.into(),
-        fault: Some(fault),
-        interactions,
-        expect,
-        ..base.clone()
-    }
-}
-
 fn position(fixture: &Fixture, predicate: impl Fn(&Interaction) -> bool) -> usize {
     fixture
         .interactions
         .iter()
         .position(predicate)
         .expect("the recorded sync has the request the fault is injected into")
-}
-
-/// Keeps only the interactions a replay actually used and takes the observed outcome as the
-/// expectation; for faults whose handling is the connector's choice.
-async fn settle(kit: &ConformanceKit, mut fixture: Fixture) -> Fixture {
-    let run = kit.replay(&fixture).await.unwrap();
-    let used: std::collections::BTreeSet<usize> =
-        run.observed.iter().filter_map(|o| o.interaction).collect();
-    fixture.interactions = fixture
-        .interactions
-        .iter()
-        .enumerate()
-        .filter(|(index, _)| used.contains(index))
-        .map(|(_, interaction)| interaction.clone())
-        .collect();
-    fixture.expect = Expectation {
-        outcome: match &run.error {
-            None => ExpectedOutcome::Ok,
-            Some(error) => ExpectedOutcome::Error {
-                code: error.kombo_code().as_str().to_owned(),
-            },
-        },
-        complete_models: run.sink.as_ref().map(|sink| {
-            sink.complete
-                .iter()
-                .map(|m| m.as_str().to_owned())
-                .collect()
-        }),
-    };
-    fixture
-}
-
-fn rewrite_ints(value: &mut Value, keys: &[&str], to: i64) {
-    match value {
-        Value::Object(map) => {
-            for (key, item) in map.iter_mut() {
-                if keys.contains(&key.as_str()) && item.is_i64() {
-                    *item = json!(to);
-                } else {
-                    rewrite_ints(item, keys, to);
-                }
-            }
-        }
-        Value::Array(items) => items
-            .iter_mut()
-            .for_each(|item| rewrite_ints(item, keys, to)),
-        _ => {}
-    }
-}
-
-fn null_optional(value: &mut Value, keep: &[&str]) {
-    if let Value::Object(map) = value {
-        for (key, item) in map.iter_mut() {
-            if !keep.contains(&key.as_str())
-                && (item.is_string() || item.is_array() || item.is_object())
-            {
-                *item = Value::Null;
-            }
-        }
-    }
 }
 
 #[tokio::test]
@@ -443,163 +355,55 @@ async fn regenerate_fixtures() {
         out.push(fixture);
     }
 
-    // Faults derived from the recorded sync.
-    let token = sync.interactions[0].clone();
-    assert_eq!(token.request.method, "POST");
+    // The fault scenarios, derived by the kit from the recorded sync at these points.
     let data = |i: &Interaction| i.request.method == "GET";
-    let second_data = {
-        let first = position(&sync, data);
-        first
-            + 1
-            + sync.interactions[first + 1..]
+    let first_data = position(&sync, data);
+    let second_data = first_data
+        + 1
+        + sync.interactions[first_data + 1..]
+            .iter()
+            .position(data)
+            .unwrap();
+    assert_eq!(
+        sync.interactions[0].request.method, "POST",
+        "token exchange"
+    );
+    let applicants: Vec<usize> = (0..sync.interactions.len())
+        .filter(|i| sync.interactions[*i].request.path.contains("/Applicant/"))
+        .collect();
+    let points = FaultPoints {
+        token_exchange: Some(0),
+        malformed: applicants[0],
+        unknown_enum_values: ["Status", "Gender", "Type", "WorkflowStatusGroup"]
+            .into_iter()
+            .map(|name| (name.to_owned(), json!(97)))
+            .collect(),
+        optional_fields_in: applicants,
+        required_members: ["Id", "FirstName", "LastName"].map(str::to_owned).to_vec(),
+        unauthorized_body: Some(
+            json!({"Message": "Authorization has been denied for this request."}),
+        ),
+        server_error_body: Some(json!({"Message": "An error has occurred."})),
+        ..FaultPoints::new(
+            second_data,
+            position(&sync, |i| i.request.path.ends_with("/PublishedJobs")),
+            sync.interactions
                 .iter()
-                .position(data)
-                .unwrap()
+                .rposition(|i| i.request.path.contains("/Applications/ByJob/"))
+                .unwrap(),
+        )
     };
-    let ok = |sync: &Fixture| sync.expect.clone();
-
-    let mut expiry = sync.interactions.clone();
-    expiry.insert(
-        second_data,
-        with_response(
-            &sync.interactions[second_data],
-            401,
-            &[],
-            Some(FixtureBody::Json(
-                json!({"Message": "Authorization has been denied for this request."}),
-            )),
-        ),
-    );
-    expiry.insert(second_data + 1, token.clone());
-    out.push(derived(&sync, "sync_token_expiry", "The token expires mid-run: a data request answers 401, the connector exchanges the key again and continues.", Fault::TokenExpiry, expiry, ok(&sync)));
-
-    let mut limited = sync.interactions.clone();
-    limited.insert(
-        second_data,
-        with_response(
-            &sync.interactions[second_data],
-            429,
-            &[("retry-after", "2")],
-            None,
-        ),
-    );
-    out.push(derived(
-        &sync,
-        "sync_rate_limited",
-        "One request is rate limited with Retry-After: 2; the connector waits and retries.",
-        Fault::RateLimit,
-        limited,
-        ok(&sync),
-    ));
-
-    let mut recovers = sync.interactions.clone();
-    recovers.insert(
-        second_data,
-        with_response(
-            &sync.interactions[second_data],
-            500,
-            &[],
-            Some(FixtureBody::Json(
-                json!({"Message": "An error has occurred."}),
-            )),
-        ),
-    );
-    out.push(derived(
-        &sync,
-        "sync_server_error_recovers",
-        "A data request answers 500 once; the retry succeeds.",
-        Fault::ServerErrorRecovers,
-        recovers,
-        ok(&sync),
-    ));
-
-    let jobs_at = position(&sync, |i| i.request.path.ends_with("/PublishedJobs"));
-    let mut persists: Vec<Interaction> = sync.interactions[..jobs_at].to_vec();
-    for _ in 0..4 {
-        persists.push(with_response(&sync.interactions[jobs_at], 503, &[], None));
-    }
-    persists.extend(sync.interactions[jobs_at..].iter().cloned());
-    let persists = derived(
-        &sync,
-        "sync_server_error_persists",
-        "PublishedJobs answers 503 until retries are exhausted; the run fails and marks nothing complete.",
-        Fault::ServerErrorPersists,
-        persists,
-        ok(&sync),
-    );
-    out.push(settle(&kit, persists).await);
-
-    let last_fan_out = sync
-        .interactions
+    let faults = derive_fault_fixtures(&kit, &sync, &points).await.unwrap();
+    let half = faults
         .iter()
-        .rposition(|i| i.request.path.contains("/Applications/ByJob/"))
+        .find(|f| f.scenario == "sync_fails_half_way")
         .unwrap();
-    let mut half: Vec<Interaction> = sync.interactions[..last_fan_out].to_vec();
-    for _ in 0..4 {
-        half.push(with_response(
-            &sync.interactions[last_fan_out],
-            500,
-            &[],
-            None,
-        ));
-    }
-    half.extend(sync.interactions[last_fan_out..].iter().cloned());
-    let half = settle(&kit, derived(&sync, "sync_fails_half_way", "The applications of the last job keep failing with 500: the run fails after jobs were read; applications and candidates must not be marked complete.", Fault::FailsHalfWay, half, ok(&sync))).await;
     let complete = half.expect.complete_models.clone().unwrap_or_default();
     assert!(
         !complete.iter().any(|m| m == "application"),
         "connector marked applications complete in a failed run: {complete:?}"
     );
-    out.push(half);
-
-    let applicant_at = position(&sync, |i| i.request.path.contains("/Applicant/"));
-    let mut malformed = sync.interactions.clone();
-    malformed[applicant_at].response.body = Some(FixtureBody::Text(
-        "{\"Id\": 120001, \"FirstName\": \"Erika\", \"LastN".into(),
-    ));
-    out.push(
-        settle(
-            &kit,
-            derived(
-                &sync,
-                "sync_malformed_json",
-                "One applicant response is cut off mid-JSON.",
-                Fault::MalformedJson,
-                malformed,
-                ok(&sync),
-            ),
-        )
-        .await,
-    );
-
-    let mut unknown = sync.interactions.clone();
-    for interaction in &mut unknown {
-        if let Some(FixtureBody::Json(body)) = &mut interaction.response.body {
-            rewrite_ints(
-                body,
-                &["Status", "Gender", "Type", "WorkflowStatusGroup"],
-                97,
-            );
-        }
-    }
-    out.push(derived(&sync, "sync_unknown_enum_values", "Every enum integer (Status, Gender, Type, WorkflowStatusGroup) is a value the connector does not know; the sync still succeeds.", Fault::UnknownEnumValues, unknown, ok(&sync)));
-
-    let mut missing = sync.interactions.clone();
-    for interaction in &mut missing {
-        if interaction.request.path.contains("/Applicant/")
-            && let Some(FixtureBody::Json(body)) = &mut interaction.response.body
-        {
-            null_optional(body, &["Id", "FirstName", "LastName"]);
-        }
-    }
-    out.push(derived(
-        &sync,
-        "sync_missing_optional_fields",
-        "Applicants with every optional field null; the sync still succeeds.",
-        Fault::MissingOptionalFields,
-        missing,
-        ok(&sync),
-    ));
+    out.extend(faults);
     out.push(sync);
 
     let dir = fixtures_dir();

@@ -453,7 +453,7 @@ async fn create_application_then_sync_shows_it() {
     let mut scope = SyncScope::full([Model::Candidate, Model::Application]);
     scope.tracked_applications = Some(BTreeSet::from([TrackedApplication {
         application_remote_id: created.application.remote_id.clone(),
-        candidate_remote_id: created.candidate.remote_id.clone(),
+        candidate_remote_id: Some(created.candidate.remote_id.clone()),
         job_remote_id: Some(job.id.to_string()),
     }]));
     handle.sandbox().reset_request_stats();

@@ -604,6 +604,7 @@ async fn send_attempt(
         Ok(Ok(parts)) => parts,
     };
     inner.metrics.response_received(bytes.len());
+    hold_for_budget(inner, &response_headers);
     tracing::debug!(
         attempt,
         latency_ms,
@@ -635,6 +636,15 @@ async fn send_attempt(
         method: request.method.clone(),
         path: url.path().to_owned(),
     })
+}
+
+/// Pauses every later attempt of this client when a response (of any status) says the
+/// provider's window is used up: `X-RateLimit-Remaining: 0` with `X-RateLimit-Reset`. The
+/// request's own `Retry-After` stays with the retry loop and its sleeper.
+fn hold_for_budget(inner: &ClientInner, headers: &http::HeaderMap) {
+    if let Some(pause) = parse_rate_limit_reset(headers, SystemTime::now()) {
+        inner.limiter.hold_for(pause);
+    }
 }
 
 /// Classifies a non-2xx response.

@@ -7,6 +7,7 @@
 //! rate limit, the per-attempt timeout, and reqwest. Secrets never reach `Debug` output,
 //! error messages, spans or recordings.
 
+pub mod address_guard;
 mod auth;
 mod client;
 mod connector_error;
@@ -30,6 +31,6 @@ pub use record::{MemoryRecorder, RecordedBody, RecordedExchange, Recorder};
 pub use request::{ProviderRequest, ProviderResponse};
 pub use retry::{
     JitterSource, NoJitter, RandomJitter, RetryEvent, RetryObserver, RetryPolicy, SeededJitter,
-    Sleeper, TokioSleeper, parse_retry_after,
+    Sleeper, TokioSleeper, parse_rate_limit_reset, parse_retry_after,
 };
 pub use secret::{REDACTED, Secret};

@@ -34,11 +34,19 @@ const RECOVERY_FACTOR: f64 = 1.1;
 /// 429s closer together than this count as one slow-down.
 const SLOWDOWN_DEBOUNCE: Duration = Duration::from_secs(1);
 
-/// Gates every attempt: a concurrency permit, then a rate slot.
+/// The longest pause a provider's rate-limit headers can impose on the next requests.
+pub(crate) const MAX_BUDGET_PAUSE: Duration = Duration::from_secs(120);
+
+/// Gates every attempt: a concurrency permit, the provider's announced budget, then a rate
+/// slot.
 #[derive(Debug)]
 pub(crate) struct Limiter {
     permits: Arc<Semaphore>,
     rate: Option<AdaptiveRate>,
+    /// No attempt leaves before this instant: set when a response says the provider's
+    /// window is used up (`X-RateLimit-Remaining: 0`) or asks everyone to wait
+    /// (`Retry-After` on a 429).
+    hold_until: Mutex<Option<Instant>>,
 }
 
 impl Limiter {
@@ -49,6 +57,25 @@ impl Limiter {
                 .requests_per_second
                 .filter(|rate| rate.is_finite() && *rate > 0.0)
                 .map(AdaptiveRate::new),
+            hold_until: Mutex::new(None),
+        }
+    }
+
+    /// Holds every further attempt for `pause` (capped at [`MAX_BUDGET_PAUSE`]) unless a
+    /// longer hold is in place.
+    pub(crate) fn hold_for(&self, pause: Duration) {
+        let until = Instant::now() + pause.min(MAX_BUDGET_PAUSE);
+        let mut hold = match self.hold_until.lock() {
+            Ok(guard) => guard,
+            Err(poisoned) => poisoned.into_inner(),
+        };
+        *hold = Some(hold.map_or(until, |current| current.max(until)));
+    }
+
+    fn hold(&self) -> Option<Instant> {
+        match self.hold_until.lock() {
+            Ok(guard) => *guard,
+            Err(poisoned) => *poisoned.into_inner(),
         }
     }
 
@@ -56,6 +83,13 @@ impl Limiter {
     pub(crate) async fn admit(&self) -> Option<OwnedSemaphorePermit> {
         // The semaphore is never closed, so an error cannot happen; treat it as "no permit".
         let permit = self.permits.clone().acquire_owned().await.ok();
+        if let Some(until) = self.hold().filter(|until| *until > Instant::now()) {
+            tracing::debug!(
+                wait_ms = (until - Instant::now()).as_millis() as u64,
+                "provider rate-limit budget used up; waiting for its window to reset"
+            );
+            tokio::time::sleep_until(until).await;
+        }
         if let Some(rate) = &self.rate {
             rate.wait_for_slot().await;
         }
@@ -213,6 +247,32 @@ mod tests {
             tokio::time::advance(SLOWDOWN_DEBOUNCE).await;
         }
         assert_eq!(limiter.effective_rate(), Some(MIN_RATE));
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_used_up_budget_holds_every_attempt_until_the_reset_and_is_capped() {
+        let limiter = Limiter::new(Limits::default());
+        let start = Instant::now();
+        limiter.hold_for(Duration::from_secs(7));
+        limiter.hold_for(Duration::from_secs(3));
+        drop(limiter.admit().await);
+        assert_eq!(
+            Instant::now() - start,
+            Duration::from_secs(7),
+            "the longer hold wins"
+        );
+        drop(limiter.admit().await);
+        assert_eq!(
+            Instant::now() - start,
+            Duration::from_secs(7),
+            "only until the reset"
+        );
+        limiter.hold_for(Duration::from_secs(3600));
+        drop(limiter.admit().await);
+        assert_eq!(
+            Instant::now() - start,
+            Duration::from_secs(7) + MAX_BUDGET_PAUSE
+        );
     }
 
     #[tokio::test(start_paused = true)]

@@ -211,8 +211,14 @@ pub fn parse_retry_after(headers: &HeaderMap, now: SystemTime) -> Option<Duratio
     Some(date.duration_since(now).unwrap_or(Duration::ZERO))
 }
 
-/// Reads `x-ratelimit-reset` (epoch seconds) when `x-ratelimit-remaining` is `0`.
-pub(crate) fn parse_rate_limit_reset(headers: &HeaderMap, now: SystemTime) -> Option<Duration> {
+/// `x-ratelimit-reset` values below this are seconds until the reset, above it Unix epoch
+/// seconds (providers use both; no window lasts 30 years).
+const EPOCH_THRESHOLD: u64 = 1_000_000_000;
+
+/// Reads `x-ratelimit-reset` when `x-ratelimit-remaining` is `0`: how long until the window
+/// resets. The reset is Unix epoch seconds (Greenhouse, GitHub) or, for small values, seconds
+/// from now.
+pub fn parse_rate_limit_reset(headers: &HeaderMap, now: SystemTime) -> Option<Duration> {
     let remaining = headers.get("x-ratelimit-remaining")?.to_str().ok()?.trim();
     if remaining != "0" {
         return None;
@@ -224,6 +230,9 @@ pub(crate) fn parse_rate_limit_reset(headers: &HeaderMap, now: SystemTime) -> Op
         .trim()
         .parse()
         .ok()?;
+    if reset < EPOCH_THRESHOLD {
+        return Some(Duration::from_secs(reset));
+    }
     let reset_at = SystemTime::UNIX_EPOCH + Duration::from_secs(reset);
     Some(reset_at.duration_since(now).unwrap_or(Duration::ZERO))
 }
@@ -290,13 +299,20 @@ mod tests {
 
     #[test]
     fn rate_limit_reset_only_when_exhausted() {
-        let now = SystemTime::UNIX_EPOCH + Duration::from_secs(1_000);
+        let now = SystemTime::UNIX_EPOCH + Duration::from_secs(1_780_000_000);
         let mut headers = HeaderMap::new();
         headers.insert("x-ratelimit-remaining", HeaderValue::from_static("0"));
-        headers.insert("x-ratelimit-reset", HeaderValue::from_static("1010"));
+        headers.insert("x-ratelimit-reset", HeaderValue::from_static("1780000010"));
         assert_eq!(
             parse_rate_limit_reset(&headers, now),
-            Some(Duration::from_secs(10))
+            Some(Duration::from_secs(10)),
+            "epoch seconds"
+        );
+        headers.insert("x-ratelimit-reset", HeaderValue::from_static("25"));
+        assert_eq!(
+            parse_rate_limit_reset(&headers, now),
+            Some(Duration::from_secs(25)),
+            "seconds until the reset"
         );
         assert!(has_rate_limit_hints(&headers));
         headers.insert("x-ratelimit-remaining", HeaderValue::from_static("5"));

@@ -205,6 +205,52 @@ async fn forbidden_with_rate_limit_headers_is_retried() {
 }
 
 #[tokio::test]
+async fn a_used_up_window_holds_the_next_request_until_its_reset() {
+    let server = MockServer::start().await;
+    Mock::given(path("/Api/Jobs"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .insert_header("x-ratelimit-limit", "50")
+                .insert_header("x-ratelimit-remaining", "0")
+                .insert_header("x-ratelimit-reset", "4"),
+        )
+        .up_to_n_times(1)
+        .with_priority(1)
+        .mount(&server)
+        .await;
+    Mock::given(path("/Api/Jobs"))
+        .respond_with(ResponseTemplate::new(200).insert_header("x-ratelimit-remaining", "49"))
+        .mount(&server)
+        .await;
+    let sleeper = Arc::new(RecordingSleeper::default());
+    let client = builder(&server, sleeper.clone()).build().unwrap();
+    // Virtual time: a ticker keeps a timer 100 µs ahead so a request in flight does not let
+    // the paused clock jump to the attempt timeout, while deliberate waits pass at once.
+    tokio::time::pause();
+    let ticker = tokio::spawn(async {
+        loop {
+            tokio::time::sleep(Duration::from_micros(100)).await;
+        }
+    });
+
+    client.send(ProviderRequest::get("Jobs")).await.unwrap();
+    // Measured on this test's paused tokio clock, which the client's waits advance.
+    let before_second = tokio::time::Instant::now();
+    client.send(ProviderRequest::get("Jobs")).await.unwrap();
+    let held = tokio::time::Instant::now() - before_second;
+    assert!(held >= Duration::from_secs(4), "held only {held:?}");
+    let before_third = tokio::time::Instant::now();
+    client.send(ProviderRequest::get("Jobs")).await.unwrap();
+    assert!(
+        tokio::time::Instant::now() - before_third < Duration::from_secs(1),
+        "a window with budget left does not hold"
+    );
+    ticker.abort();
+    assert_eq!(hits(&server, "/Api/Jobs").await, 3);
+    assert!(sleeper.delays().is_empty(), "nothing was retried");
+}
+
+#[tokio::test]
 async fn post_is_not_retried_unless_marked_safe() {
     let server = MockServer::start().await;
     Mock::given(path("/Api/Applicant"))

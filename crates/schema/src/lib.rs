@@ -6,7 +6,8 @@
 //!
 //! Around them: request and response bodies of the write actions ([`action`]), the success,
 //! list and error envelopes ([`envelope`]), the deterministic id type ([`KomboId`]), the
-//! timestamp type ([`Timestamp`]) and the enums shared by all of them ([`enums`]).
+//! timestamp type ([`Timestamp`]) and the enums shared by all of them ([`enums`]). The payloads
+//! of the webhooks atsbridge sends live in [`webhook`].
 
 pub mod action;
 pub mod answer;
@@ -22,6 +23,7 @@ pub mod record;
 pub(crate) mod serde_util;
 pub mod spec_facts;
 mod timestamp;
+pub mod webhook;
 pub mod wire;
 
 pub use id::{IdError, KomboId};

@@ -3,19 +3,18 @@
 //! Kombo downloads `data_url` attachments at request time. A server that fetches URLs chosen by
 //! its callers must not become a way into the network it runs in, so by default every address
 //! the fetch would connect to is checked: loopback, private, link-local, unique-local and other
-//! non-public ranges are refused. The check happens in the DNS resolver the HTTP client uses
-//! (so the address that is checked is the address that is connected to) and again for IP
-//! literals and every redirect target. `allow_private_data_urls` turns the check off, for
-//! self-hosted setups that keep their files on the local network.
+//! non-public ranges are refused, by the guard of `atsbridge_http::address_guard` (the same
+//! one webhook deliveries use): in the DNS resolver the HTTP client uses (so the address that
+//! is checked is the address that is connected to) and again for IP literals and every
+//! redirect target. `allow_private_data_urls` turns the check off, for self-hosted setups that
+//! keep their files on the local network.
 
 use std::error::Error as StdError;
-use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
-use std::sync::Arc;
 use std::time::Duration;
 
+use atsbridge_http::address_guard::{self, AddressError, BlockedHost};
 use bytes::{Bytes, BytesMut};
-use reqwest::dns::{Addrs, Name, Resolve, Resolving};
-use url::{Host, Url};
+use url::Url;
 
 /// Most redirects a single download may follow.
 const MAX_REDIRECTS: usize = 5;
@@ -81,11 +80,6 @@ pub enum DataUrlError {
     Transport(String),
 }
 
-/// Marker error raised by the resolver and the redirect policy, found again in the error chain.
-#[derive(Debug, thiserror::Error)]
-#[error("address of `{0}` is not allowed")]
-struct BlockedHost(String);
-
 /// Marker error for too many redirects.
 #[derive(Debug, thiserror::Error)]
 #[error("too many redirects")]
@@ -112,11 +106,9 @@ impl DataUrlFetcher {
                 Err(other) => attempt.error(other.to_string()),
             }
         });
-        let client = reqwest::Client::builder()
-            .no_proxy()
+        let client = address_guard::guarded_client_builder(allow_private)
             .redirect(redirect)
             .timeout(policy.timeout)
-            .dns_resolver(Arc::new(CheckedResolver { allow_private }))
             .build()
             .map_err(|e| DataUrlError::Transport(e.to_string()))?;
         Ok(Self { client, policy })
@@ -169,11 +161,11 @@ impl DataUrlFetcher {
 }
 
 fn map_reqwest_error(error: reqwest::Error) -> DataUrlError {
+    if let Some(host) = address_guard::blocked_host(&error) {
+        return DataUrlError::AddressNotAllowed(host);
+    }
     let mut source: Option<&(dyn StdError + 'static)> = Some(&error);
     while let Some(current) = source {
-        if let Some(blocked) = current.downcast_ref::<BlockedHost>() {
-            return DataUrlError::AddressNotAllowed(blocked.0.clone());
-        }
         if current.downcast_ref::<RedirectLimit>().is_some() {
             return DataUrlError::TooManyRedirects;
         }
@@ -188,149 +180,16 @@ fn map_reqwest_error(error: reqwest::Error) -> DataUrlError {
 
 /// Checks scheme and, for IP literals, the address; host names are checked at resolution.
 fn check_url(url: &Url, allow_private: bool) -> Result<(), DataUrlError> {
-    match url.scheme() {
-        "http" | "https" => {}
-        other => return Err(DataUrlError::SchemeNotAllowed(other.to_owned())),
-    }
-    let ip = match url.host() {
-        None => return Err(DataUrlError::InvalidUrl),
-        Some(Host::Domain(_)) => return Ok(()),
-        Some(Host::Ipv4(v4)) => IpAddr::V4(v4),
-        Some(Host::Ipv6(v6)) => IpAddr::V6(v6),
-    };
-    if allow_private || is_public_address(ip) {
-        Ok(())
-    } else {
-        Err(DataUrlError::AddressNotAllowed(ip.to_string()))
-    }
-}
-
-/// Resolver that drops non-public addresses (unless allowed) and fails when none is left.
-struct CheckedResolver {
-    allow_private: bool,
-}
-
-impl Resolve for CheckedResolver {
-    fn resolve(&self, name: Name) -> Resolving {
-        let allow_private = self.allow_private;
-        Box::pin(async move {
-            let host = name.as_str().to_owned();
-            let resolved: Vec<SocketAddr> =
-                tokio::net::lookup_host((host.as_str(), 0)).await?.collect();
-            let allowed: Vec<SocketAddr> = resolved
-                .into_iter()
-                .filter(|addr| allow_private || is_public_address(addr.ip()))
-                .collect();
-            if allowed.is_empty() {
-                return Err(Box::new(BlockedHost(host)) as Box<dyn StdError + Send + Sync>);
-            }
-            Ok(Box::new(allowed.into_iter()) as Addrs)
-        })
-    }
-}
-
-/// True when `ip` is a globally routable unicast address.
-pub fn is_public_address(ip: IpAddr) -> bool {
-    match ip {
-        IpAddr::V4(v4) => is_public_v4(v4),
-        IpAddr::V6(v6) => is_public_v6(v6),
-    }
-}
-
-fn is_public_v4(ip: Ipv4Addr) -> bool {
-    let [a, b, c, _] = ip.octets();
-    let shared = a == 100 && (64..128).contains(&b); // 100.64.0.0/10 carrier-grade NAT
-    let ietf = a == 192 && b == 0 && c == 0; // 192.0.0.0/24
-    let benchmarking = a == 198 && (b == 18 || b == 19); // 198.18.0.0/15
-    let reserved = a >= 240; // 240.0.0.0/4 and broadcast
-    !(ip.is_unspecified()
-        || a == 0
-        || ip.is_loopback()
-        || ip.is_private()
-        || ip.is_link_local()
-        || ip.is_multicast()
-        || ip.is_documentation()
-        || shared
-        || ietf
-        || benchmarking
-        || reserved)
-}
-
-fn is_public_v6(ip: Ipv6Addr) -> bool {
-    if let Some(v4) = ip.to_ipv4_mapped() {
-        return is_public_v4(v4);
-    }
-    let segments = ip.segments();
-    // 64:ff9b::/96 (NAT64) embeds an IPv4 address in the last 32 bits.
-    if segments[..6] == [0x64, 0xff9b, 0, 0, 0, 0] {
-        let [.., hi, lo] = segments;
-        let v4 = Ipv4Addr::new((hi >> 8) as u8, hi as u8, (lo >> 8) as u8, lo as u8);
-        return is_public_v4(v4);
-    }
-    let unique_local = (segments[0] & 0xfe00) == 0xfc00; // fc00::/7
-    let link_local = (segments[0] & 0xffc0) == 0xfe80; // fe80::/10
-    let site_local = (segments[0] & 0xffc0) == 0xfec0; // fec0::/10 (deprecated)
-    let documentation = segments[0] == 0x2001 && segments[1] == 0x0db8; // 2001:db8::/32
-    let ipv4_compatible = segments[..6] == [0, 0, 0, 0, 0, 0];
-    !(ip.is_unspecified()
-        || ip.is_loopback()
-        || ip.is_multicast()
-        || unique_local
-        || link_local
-        || site_local
-        || documentation
-        || ipv4_compatible)
+    address_guard::check_url(url, allow_private).map_err(|error| match error {
+        AddressError::NoHost => DataUrlError::InvalidUrl,
+        AddressError::SchemeNotAllowed(scheme) => DataUrlError::SchemeNotAllowed(scheme),
+        AddressError::AddressNotAllowed(host) => DataUrlError::AddressNotAllowed(host),
+    })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn classifies_addresses() {
-        let blocked = [
-            "127.0.0.1",
-            "127.8.9.10",
-            "10.1.2.3",
-            "172.16.0.1",
-            "172.31.255.255",
-            "192.168.1.1",
-            "169.254.169.254",
-            "0.0.0.0",
-            "100.64.0.1",
-            "255.255.255.255",
-            "224.0.0.1",
-            "::1",
-            "::",
-            "fc00::1",
-            "fd12:3456::1",
-            "fe80::1",
-            "::ffff:127.0.0.1",
-            "::ffff:10.0.0.1",
-            "64:ff9b::a00:1",
-            "ff02::1",
-        ];
-        for ip in blocked {
-            assert!(
-                !is_public_address(ip.parse().unwrap()),
-                "{ip} must be refused"
-            );
-        }
-        let allowed = [
-            "8.8.8.8",
-            "1.1.1.1",
-            "172.32.0.1",
-            "93.184.216.34",
-            "2606:4700::1111",
-            "::ffff:8.8.8.8",
-        ];
-        for ip in allowed {
-            assert!(
-                is_public_address(ip.parse().unwrap()),
-                "{ip} must be allowed"
-            );
-        }
-    }
 
     #[test]
     fn checks_scheme_and_ip_literals() {

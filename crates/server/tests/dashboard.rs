@@ -472,3 +472,34 @@ async fn relink_shows_a_single_use_link_for_the_integration_once() {
     assert_eq!(stored.environment_id, app.environment);
     assert!(stored.used_at.is_none());
 }
+
+#[tokio::test]
+async fn the_integration_page_lists_its_environments_webhook_deliveries() {
+    let app = app_with_token(Some(TOKEN)).await;
+    let cookie = login(&app, TOKEN).await;
+    let (_, page) = get_page(&app, &integration_path(&app), Some(&cookie)).await;
+    assert!(page.contains("No webhook delivery yet."), "{page}");
+
+    app.store
+        .add_webhook_endpoint(
+            &app.environment,
+            "https://hooks.example.com/atsbridge?token=endpoint-secret-123",
+        )
+        .await
+        .unwrap();
+    // A finished sync writes a `sync-finished` event for the endpoint.
+    app.sync().await;
+    let (_, page) = get_page(&app, &integration_path(&app), Some(&cookie)).await;
+    assert!(
+        page.contains("data-event=\"sync-finished\" data-status=\"pending\""),
+        "{page}"
+    );
+    assert!(
+        page.contains("https://hooks.example.com/atsbridge"),
+        "{page}"
+    );
+    assert!(
+        !page.contains("endpoint-secret-123"),
+        "the URL's query is on the page"
+    );
+}

@@ -31,6 +31,12 @@ pub enum ExportTable {
     IntegrationFields,
     /// Custom-field keys of integrations and their mappings.
     CustomFields,
+    /// Webhook endpoints (signing secrets sealed).
+    WebhookEndpoints,
+    /// The webhook event outbox.
+    WebhookEvents,
+    /// Webhook deliveries and their log.
+    WebhookDeliveries,
 }
 
 impl ExportTable {
@@ -38,7 +44,7 @@ impl ExportTable {
     ///
     /// Connect links are not copied: they live for hours and a copy is made to move a
     /// store, not to keep a customer's half-finished connect flow.
-    pub const ALL: [ExportTable; 8] = [
+    pub const ALL: [ExportTable; 11] = [
         ExportTable::Environments,
         ExportTable::ApiKeys,
         ExportTable::Integrations,
@@ -47,6 +53,9 @@ impl ExportTable {
         ExportTable::SyncRuns,
         ExportTable::IntegrationFields,
         ExportTable::CustomFields,
+        ExportTable::WebhookEndpoints,
+        ExportTable::WebhookEvents,
+        ExportTable::WebhookDeliveries,
     ];
 
     /// The table's name.
@@ -60,6 +69,9 @@ impl ExportTable {
             ExportTable::SyncRuns => "sync_runs",
             ExportTable::IntegrationFields => "integration_fields",
             ExportTable::CustomFields => "custom_fields",
+            ExportTable::WebhookEndpoints => "webhook_endpoints",
+            ExportTable::WebhookEvents => "webhook_events",
+            ExportTable::WebhookDeliveries => "webhook_deliveries",
         }
     }
 }
@@ -90,6 +102,8 @@ pub enum ExportRow {
         secret_sha256: Vec<u8>,
         /// Creation time.
         created_at: i64,
+        /// Last use (to the minute).
+        last_used_at: Option<i64>,
     },
     /// A row of `integrations`.
     Integration {
@@ -221,6 +235,59 @@ pub enum ExportRow {
         /// Creation time.
         created_at: i64,
     },
+    /// A row of `webhook_endpoints`.
+    WebhookEndpoint {
+        /// Id.
+        id: String,
+        /// Owning environment.
+        environment_id: String,
+        /// Target URL.
+        url: String,
+        /// Sealed signing secret, bound to the endpoint id.
+        secret: Vec<u8>,
+        /// Creation time.
+        created_at: i64,
+    },
+    /// A row of `webhook_events`.
+    WebhookEvent {
+        /// Id (`msg_…`).
+        id: String,
+        /// Owning environment.
+        environment_id: String,
+        /// Event type.
+        event_type: String,
+        /// Payload as JSON text.
+        payload: String,
+        /// Creation time.
+        created_at: i64,
+    },
+    /// A row of `webhook_deliveries`.
+    WebhookDelivery {
+        /// Id.
+        id: i64,
+        /// The event.
+        event_id: String,
+        /// The endpoint.
+        endpoint_id: String,
+        /// Status name.
+        status: String,
+        /// Attempts made.
+        attempts: i64,
+        /// Next attempt time.
+        next_attempt_at: i64,
+        /// Last error.
+        last_error: Option<String>,
+        /// Last HTTP status.
+        last_http_status: Option<i64>,
+        /// Delivery time.
+        delivered_at: Option<i64>,
+        /// Lease holder.
+        lease_owner: Option<String>,
+        /// Lease end.
+        lease_expires_at: Option<i64>,
+        /// Creation time.
+        created_at: i64,
+    },
 }
 
 impl ExportRow {
@@ -235,6 +302,9 @@ impl ExportRow {
             ExportRow::SyncRun { .. } => ExportTable::SyncRuns,
             ExportRow::IntegrationField { .. } => ExportTable::IntegrationFields,
             ExportRow::CustomField { .. } => ExportTable::CustomFields,
+            ExportRow::WebhookEndpoint { .. } => ExportTable::WebhookEndpoints,
+            ExportRow::WebhookEvent { .. } => ExportTable::WebhookEvents,
+            ExportRow::WebhookDelivery { .. } => ExportTable::WebhookDeliveries,
         }
     }
 
@@ -243,9 +313,13 @@ impl ExportRow {
         match self {
             ExportRow::Environment { id, .. }
             | ExportRow::ApiKey { id, .. }
-            | ExportRow::Integration { id, .. } => ExportKey::Text(id.clone(), String::new()),
+            | ExportRow::Integration { id, .. }
+            | ExportRow::WebhookEndpoint { id, .. }
+            | ExportRow::WebhookEvent { id, .. } => ExportKey::Text(id.clone(), String::new()),
             ExportRow::Record { seq, .. } => ExportKey::Int(*seq),
-            ExportRow::SyncRun { id, .. } => ExportKey::Int(*id),
+            ExportRow::SyncRun { id, .. } | ExportRow::WebhookDelivery { id, .. } => {
+                ExportKey::Int(*id)
+            }
             ExportRow::IntegrationField {
                 integration_id, id, ..
             }
@@ -282,6 +356,7 @@ fn layout(table: ExportTable) -> (&'static [&'static str], &'static [&'static st
                 "label",
                 "secret_sha256",
                 "created_at",
+                "last_used_at",
             ],
             &["id"],
         ),
@@ -370,6 +445,37 @@ fn layout(table: ExportTable) -> (&'static [&'static str], &'static [&'static st
                 "created_at",
             ],
             &["integration_id", "id"],
+        ),
+        ExportTable::WebhookEndpoints => (
+            &["id", "environment_id", "url", "secret", "created_at"],
+            &["id"],
+        ),
+        ExportTable::WebhookEvents => (
+            &[
+                "id",
+                "environment_id",
+                "event_type",
+                "payload",
+                "created_at",
+            ],
+            &["id"],
+        ),
+        ExportTable::WebhookDeliveries => (
+            &[
+                "id",
+                "event_id",
+                "endpoint_id",
+                "status",
+                "attempts",
+                "next_attempt_at",
+                "last_error",
+                "last_http_status",
+                "delivered_at",
+                "lease_owner",
+                "lease_expires_at",
+                "created_at",
+            ],
+            &["id"],
         ),
     }
 }
@@ -463,6 +569,7 @@ impl ExportRow {
                 label: row.text(2)?,
                 secret_sha256: row.bytes(3)?,
                 created_at: row.int(4)?,
+                last_used_at: row.opt_int(5)?,
             },
             ExportTable::Integrations => ExportRow::Integration {
                 id: row.text(0)?,
@@ -532,6 +639,34 @@ impl ExportRow {
                 integration_field_id: row.opt_text(6)?,
                 created_at: row.int(7)?,
             },
+            ExportTable::WebhookEndpoints => ExportRow::WebhookEndpoint {
+                id: row.text(0)?,
+                environment_id: row.text(1)?,
+                url: row.text(2)?,
+                secret: row.bytes(3)?,
+                created_at: row.int(4)?,
+            },
+            ExportTable::WebhookEvents => ExportRow::WebhookEvent {
+                id: row.text(0)?,
+                environment_id: row.text(1)?,
+                event_type: row.text(2)?,
+                payload: row.text(3)?,
+                created_at: row.int(4)?,
+            },
+            ExportTable::WebhookDeliveries => ExportRow::WebhookDelivery {
+                id: row.int(0)?,
+                event_id: row.text(1)?,
+                endpoint_id: row.text(2)?,
+                status: row.text(3)?,
+                attempts: row.int(4)?,
+                next_attempt_at: row.int(5)?,
+                last_error: row.opt_text(6)?,
+                last_http_status: row.opt_int(7)?,
+                delivered_at: row.opt_int(8)?,
+                lease_owner: row.opt_text(9)?,
+                lease_expires_at: row.opt_int(10)?,
+                created_at: row.int(11)?,
+            },
         })
     }
 
@@ -552,12 +687,14 @@ impl ExportRow {
                 label,
                 secret_sha256,
                 created_at,
+                last_used_at,
             } => vec![
                 text(id),
                 text(environment_id),
                 text(label),
                 Param::Bytes(secret_sha256.clone()),
                 Param::Int(*created_at),
+                opt_int(last_used_at),
             ],
             ExportRow::Integration {
                 id,
@@ -687,6 +824,59 @@ impl ExportRow {
                 opt_text(label),
                 opt_text(description),
                 opt_text(integration_field_id),
+                Param::Int(*created_at),
+            ],
+            ExportRow::WebhookEndpoint {
+                id,
+                environment_id,
+                url,
+                secret,
+                created_at,
+            } => vec![
+                text(id),
+                text(environment_id),
+                text(url),
+                Param::Bytes(secret.clone()),
+                Param::Int(*created_at),
+            ],
+            ExportRow::WebhookEvent {
+                id,
+                environment_id,
+                event_type,
+                payload,
+                created_at,
+            } => vec![
+                text(id),
+                text(environment_id),
+                text(event_type),
+                text(payload),
+                Param::Int(*created_at),
+            ],
+            ExportRow::WebhookDelivery {
+                id,
+                event_id,
+                endpoint_id,
+                status,
+                attempts,
+                next_attempt_at,
+                last_error,
+                last_http_status,
+                delivered_at,
+                lease_owner,
+                lease_expires_at,
+                created_at,
+            } => vec![
+                Param::Int(*id),
+                text(event_id),
+                text(endpoint_id),
+                text(status),
+                Param::Int(*attempts),
+                Param::Int(*next_attempt_at),
+                opt_text(last_error),
+                opt_int(last_http_status),
+                opt_int(delivered_at),
+                opt_text(lease_owner),
+                opt_int(lease_expires_at),
                 Param::Int(*created_at),
             ],
         }

@@ -25,6 +25,7 @@ mod sql;
 mod sqlite;
 #[cfg(feature = "testing")]
 pub mod testing;
+pub mod webhooks;
 
 use atsbridge_schema::{KomboId, Model, Timestamp};
 
@@ -44,10 +45,14 @@ pub use model::{
     ApiKey, ApiKeyId, BatchResult, EndUser, Environment, EnvironmentId, Integration, IntegrationId,
     IntegrationSettings, IntegrationStatus, KeyFilter, ModelCounts, NewApiKey, NewIntegration,
     RecordQuery, RecordWrite, RelationQuery, RunId, RunOutcome, RunStatus, SetupStatus,
-    StoredRecord, SyncMode, SyncRun, TrackedApplication, TrackedRestriction,
+    StoredRecord, SyncMode, SyncRun, TrackedApplication, TrackedRestriction, WebhookEndpointId,
 };
 pub use postgres::{DEFAULT_MAX_CONNECTIONS, PgOptions, PgStore};
 pub use sqlite::{DEFAULT_MAX_READERS, SqliteOptions, SqliteStore};
+pub use webhooks::{
+    AttemptOutcome, ClaimedDelivery, DeliveryAttempt, DeliveryQuery, DeliveryStatus, EventLinks,
+    NewWebhookEndpoint, WebhookDelivery, WebhookEndpoint,
+};
 
 /// How long a queued or running run stays claimed without a heartbeat, by default
 /// (see [`Store::run_lease`]).
@@ -63,12 +68,14 @@ pub const RUN_LEASE: std::time::Duration = std::time::Duration::from_secs(120);
 pub type StoreResult<T> = Result<T, StoreError>;
 
 /// Limits that apply to whichever backend [`open_store`] opens.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StoreOptions {
     /// Connections open at once: SQLite read connections, or the PostgreSQL pool.
     pub max_connections: usize,
     /// How long a queued or running run stays claimed without a heartbeat.
     pub run_lease: std::time::Duration,
+    /// Where the links in webhook payloads (`log_url`) point.
+    pub links: EventLinks,
 }
 
 impl Default for StoreOptions {
@@ -76,6 +83,7 @@ impl Default for StoreOptions {
         Self {
             max_connections: DEFAULT_MAX_CONNECTIONS,
             run_lease: RUN_LEASE,
+            links: EventLinks::default(),
         }
     }
 }
@@ -110,6 +118,7 @@ pub async fn open_store(
         let pg = PgOptions {
             max_connections: options.max_connections,
             run_lease: options.run_lease,
+            links: options.links.clone(),
         };
         let store = PgStore::connect(url_or_path.trim(), key, pg).await?;
         return Ok(std::sync::Arc::new(store));
@@ -118,6 +127,7 @@ pub async fn open_store(
     let sqlite = SqliteOptions {
         max_readers: options.max_connections,
         run_lease: options.run_lease,
+        links: options.links.clone(),
     };
     let store = tokio::task::spawn_blocking(move || SqliteStore::open_with(path, key, sqlite))
         .await
@@ -166,16 +176,82 @@ pub trait Store: Send + Sync {
     /// Lists an environment's API keys (without secrets).
     async fn list_api_keys(&self, environment_id: &EnvironmentId) -> StoreResult<Vec<ApiKey>>;
 
-    /// Deletes an API key of an environment; `false` if there was none.
+    /// Deletes an API key of an environment; `false` if there was none. The next request
+    /// with its secret fails, on every process using the store (keys are never cached).
     async fn revoke_api_key(
         &self,
         environment_id: &EnvironmentId,
         key_id: &ApiKeyId,
     ) -> StoreResult<bool>;
 
+    /// Replaces an API key by a new one with the same label, in one transaction: the new
+    /// secret is returned (once) and the old key stops working. `None` if the environment
+    /// has no such key.
+    async fn rotate_api_key(
+        &self,
+        environment_id: &EnvironmentId,
+        key_id: &ApiKeyId,
+    ) -> StoreResult<Option<NewApiKey>>;
+
+    // ---- webhooks ----
+
+    /// Adds a webhook endpoint to an environment and returns it with its signing secret
+    /// (`whsec_…`; the only time it is visible). Events written from now on are delivered
+    /// to it. Fails with [`StoreError::InvalidArgument`] for a URL that is not http(s).
+    async fn add_webhook_endpoint(
+        &self,
+        environment_id: &EnvironmentId,
+        url: &str,
+    ) -> StoreResult<NewWebhookEndpoint>;
+
+    /// Lists the endpoints of one environment, or of all with `None`, oldest first.
+    async fn list_webhook_endpoints(
+        &self,
+        environment_id: Option<&EnvironmentId>,
+    ) -> StoreResult<Vec<WebhookEndpoint>>;
+
+    /// Removes an endpoint of an environment with its delivery log; `false` if there was
+    /// none.
+    async fn remove_webhook_endpoint(
+        &self,
+        environment_id: &EnvironmentId,
+        endpoint_id: &WebhookEndpointId,
+    ) -> StoreResult<bool>;
+
+    /// Writes an event that no other store change announces (e.g. `connection-flow-failed`)
+    /// into the outbox, with a pending delivery per endpoint of the environment.
+    async fn emit_webhook_event(
+        &self,
+        environment_id: &EnvironmentId,
+        payload: &atsbridge_schema::webhook::WebhookPayload,
+    ) -> StoreResult<()>;
+
+    /// Claims up to `limit` due deliveries for `owner` until `now + lease`: pending ones
+    /// whose `next_attempt_at` has come and that no live lease holds, oldest due first.
+    /// Concurrent claims, also from other processes, never return the same delivery while
+    /// its lease lasts.
+    async fn claim_webhook_deliveries(
+        &self,
+        owner: &str,
+        now: Timestamp,
+        lease: std::time::Duration,
+        limit: u32,
+    ) -> StoreResult<Vec<ClaimedDelivery>>;
+
+    /// Records the outcome of an attempt and releases the lease. Returns `false` (and
+    /// changes nothing) when `attempt.lease_owner` does not hold the delivery any more.
+    async fn record_webhook_attempt(&self, attempt: &DeliveryAttempt) -> StoreResult<bool>;
+
+    /// The delivery log, newest first.
+    async fn list_webhook_deliveries(
+        &self,
+        query: &DeliveryQuery,
+    ) -> StoreResult<Vec<WebhookDelivery>>;
+
     // ---- integrations ----
 
-    /// Creates an integration with a fresh random id `<tool>:<24 base58>`.
+    /// Creates an integration with a fresh random id `<tool>:<24 base58>`, and writes its
+    /// `integration-created` webhook event in the same transaction.
     async fn create_integration(&self, new: NewIntegration) -> StoreResult<Integration>;
 
     /// Looks an integration up within an environment; `None` if it does not exist or belongs
@@ -200,7 +276,8 @@ pub trait Store: Send + Sync {
     ) -> StoreResult<Vec<Integration>>;
 
     /// Removes an integration of an environment together with its records, tracked
-    /// applications and runs; `false` if there was none.
+    /// applications and runs, and writes its `integration-deleted` webhook event in the same
+    /// transaction; `false` if there was none.
     async fn remove_integration(
         &self,
         environment_id: &EnvironmentId,
@@ -471,7 +548,9 @@ pub trait Store: Send + Sync {
         started_at: Timestamp,
     ) -> StoreResult<()>;
 
-    /// Records the end of a run (a queued run that never started may be closed this way too).
+    /// Records the end of a run (a queued run that never started may be closed this way too),
+    /// and in the same transaction writes the `sync-finished` webhook event and, when the
+    /// counts show created, changed, restored or deleted records, `data-changed`.
     async fn finish_run(&self, run_id: RunId, outcome: RunOutcome) -> StoreResult<()>;
 
     /// Renews the lease of a `queued` or `running` run (its heartbeat becomes `now`).

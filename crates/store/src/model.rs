@@ -65,6 +65,10 @@ string_id!(
     /// Id of an API key (not the secret; safe to show and log).
     ApiKeyId
 );
+string_id!(
+    /// Id of a webhook endpoint, `whep_<24 base58 chars>`.
+    WebhookEndpointId
+);
 
 /// Id of a sync run; increases with every run started in this store.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -99,6 +103,8 @@ pub struct ApiKey {
     pub label: String,
     /// When the key was created or imported.
     pub created_at: Timestamp,
+    /// When the key last authenticated a request (kept to the minute), if ever.
+    pub last_used_at: Option<Timestamp>,
 }
 
 /// A freshly created API key. The secret is returned here once and cannot be read back later.

@@ -305,6 +305,31 @@ pub(crate) fn credentials_from_plaintext(
     })
 }
 
+/// How finely an API key's last use is kept: authenticating writes it at most this often
+/// per key, so that reads do not all become writes.
+pub(crate) const LAST_USED_PRECISION: std::time::Duration = std::time::Duration::from_secs(60);
+
+/// The `last_used_at` at or before which a key's last use is written again.
+pub(crate) fn last_used_cutoff(now: Timestamp) -> i64 {
+    ts_to_sql(now)
+        .saturating_sub(i64::try_from(LAST_USED_PRECISION.as_micros()).unwrap_or(i64::MAX))
+}
+
+/// The key a bearer secret belongs to (see `Store::authenticate_api_key`).
+pub(crate) struct AuthenticatedKey {
+    pub(crate) environment_id: EnvironmentId,
+    pub(crate) key_id: crate::model::ApiKeyId,
+    pub(crate) last_used_at: Option<Timestamp>,
+}
+
+impl AuthenticatedKey {
+    /// Whether its last use is old enough to be written again.
+    pub(crate) fn needs_touch(&self, now: Timestamp) -> bool {
+        self.last_used_at
+            .is_none_or(|at| ts_to_sql(at) <= last_used_cutoff(now))
+    }
+}
+
 /// The integration columns read by [`integration_from_raw`], in order.
 pub(crate) const INTEGRATION_COLUMNS: &str = "id, environment_id, tool, remote_label, settings, \
      created_at, enabled, credentials_valid, setup_status, end_user";

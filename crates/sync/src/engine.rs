@@ -440,19 +440,13 @@ impl SyncEngine {
                         application.clone(),
                     );
                 }
-                match &application.candidate_remote_id {
-                    Some(candidate) => {
-                        set.insert(atsbridge_connector::TrackedApplication {
-                            application_remote_id: application.application_remote_id.clone(),
-                            candidate_remote_id: candidate.clone(),
-                            job_remote_id: application.job_remote_id.clone(),
-                        });
-                    }
-                    None => tracing::warn!(
-                        application_remote_id = %application.application_remote_id,
-                        "tracked application without a candidate id is not passed to the connector"
-                    ),
-                }
+                // Passed on whether or not the candidate id is known: a connector that
+                // addresses applications directly needs only the application id.
+                set.insert(atsbridge_connector::TrackedApplication {
+                    application_remote_id: application.application_remote_id.clone(),
+                    candidate_remote_id: application.candidate_remote_id.clone(),
+                    job_remote_id: application.job_remote_id.clone(),
+                });
             }
             scope.tracked_applications = Some(set);
         }

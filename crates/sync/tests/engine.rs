@@ -544,17 +544,38 @@ async fn sync_only_created_applications_passes_the_tracked_set() {
         )
         .await
         .unwrap();
+    // Created through a provider that answers with the application alone: no candidate id.
+    h.store
+        .track_application(
+            &h.integration.id,
+            TrackedApplication {
+                application_remote_id: "a2".into(),
+                candidate_remote_id: None,
+                job_remote_id: None,
+            },
+            atsbridge_schema::Timestamp::from(t(0)),
+        )
+        .await
+        .unwrap();
     h.set(|s| s.applications = vec![application("a1", "c1", "j9")]);
     h.run(SyncMode::Full).await.unwrap();
     let scope = h.fake.state.lock().unwrap().scopes[0].clone();
     let tracked = scope.tracked_applications.unwrap();
     assert_eq!(
         tracked,
-        BTreeSet::from([atsbridge_connector::TrackedApplication {
-            application_remote_id: "a1".into(),
-            candidate_remote_id: "c1".into(),
-            job_remote_id: None,
-        }])
+        BTreeSet::from([
+            atsbridge_connector::TrackedApplication {
+                application_remote_id: "a1".into(),
+                candidate_remote_id: Some("c1".into()),
+                job_remote_id: None,
+            },
+            atsbridge_connector::TrackedApplication {
+                application_remote_id: "a2".into(),
+                candidate_remote_id: None,
+                job_remote_id: None,
+            }
+        ]),
+        "an application without a known candidate id is passed on, not dropped"
     );
     // The job id learned from the synced application completes the tracked entry.
     assert_eq!(

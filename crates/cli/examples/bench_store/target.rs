@@ -6,7 +6,6 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context as _, bail};
 use async_trait::async_trait;
-use atsbridge_connector::ConnectorRegistry;
 use atsbridge_schema::envelope::ListEnvelope;
 use atsbridge_schema::record::UnifiedRecord;
 use atsbridge_schema::{KomboId, Model, Timestamp, wire};
@@ -241,10 +240,7 @@ impl Target {
         let integration = store
             .create_integration(new_integration(&environment.id))
             .await?;
-        let mut registry = ConnectorRegistry::new();
-        registry
-            .add(Arc::new(atsbridge_erecruiter::ErecruiterFactory))
-            .context("registering the eRecruiter connector")?;
+        let registry = atsbridge_connectors::registry().context("registering the connectors")?;
         let state = AppState::new(
             store.clone(),
             Arc::new(registry),

@@ -11,9 +11,9 @@ use atsbridge_conformance::fixture::{
     Interaction, ScenarioInput,
 };
 use atsbridge_connector::{
-    Action, ActionCoverage, ActionOutcome, CandidateTagInput, CheckReport, Connector,
-    ConnectorError, ConnectorInfo, Context, Coverage, Model, ModelAccess, ModelCoverage,
-    RecordSink, SyncScope,
+    Action, ActionCoverage, ActionOutcome, CandidateTagInput, Capabilities, CheckReport, Connector,
+    ConnectorError, ConnectorInfo, Context, Coverage, DeletionDetection, Model, ModelAccess,
+    ModelCoverage, RecordSink, SyncMode, SyncScope,
 };
 use atsbridge_schema::record::{CandidateRecord, JobRecord, UnifiedRecord};
 use serde_json::{Value, json};
@@ -36,6 +36,13 @@ pub struct Breakage {
     /// Declares this candidate field as always empty (with a reason). Acme never fills
     /// `last_name`, so marking it is honest; marking `first_name` is not.
     pub marks_always_empty: Option<&'static str>,
+    /// Declares a field the unified format does not have (`candidate.nickname`).
+    pub declares_unknown_field: bool,
+    /// Marks candidates complete in a delta run, which would make the engine delete every
+    /// candidate the delta did not read.
+    pub delta_marks_complete: bool,
+    /// Declares paged lists while its only sync fixture reads one page.
+    pub single_page_fixtures: bool,
 }
 
 #[derive(Debug)]
@@ -60,7 +67,16 @@ pub fn coverage(broken: Breakage) -> Coverage {
         candidate.fields.retain(|declared| declared.name != field);
         candidate = candidate.field_always_empty(field, "Acme keeps a single name field.");
     }
-    coverage.model(candidate)
+    if broken.declares_unknown_field {
+        candidate = candidate.fields(["nickname"]);
+    }
+    coverage.model(candidate).capabilities(Capabilities {
+        delta_sync: true,
+        deletion_detection: DeletionDetection::FullScanDiff,
+        expiring_tokens: true,
+        paged_lists: true,
+        ..Capabilities::default()
+    })
 }
 
 pub fn kit(broken: Breakage) -> ConformanceKit {
@@ -75,7 +91,7 @@ pub fn kit(broken: Breakage) -> ConformanceKit {
             broken,
         }) as Arc<dyn Connector>)
     })
-    .with_fixtures(fixtures())
+    .with_fixtures(fixtures_for(broken))
 }
 
 fn transport(error: reqwest::Error) -> ConnectorError {
@@ -191,10 +207,31 @@ impl Connector for Acme {
 
     async fn sync(
         &self,
-        _ctx: &Context,
-        _scope: &SyncScope,
+        ctx: &Context,
+        scope: &SyncScope,
         sink: &mut dyn RecordSink,
     ) -> Result<(), ConnectorError> {
+        let since = scope
+            .previous_state
+            .as_ref()
+            .and_then(|state| state["since"].as_str())
+            .filter(|_| scope.mode == SyncMode::Delta);
+        if let Some(since) = since {
+            // A delta reads the candidates changed since the last run, one page.
+            let body = self
+                .send(
+                    reqwest::Method::GET,
+                    &format!("/candidates?page=1&updated_since={since}"),
+                    None,
+                )
+                .await?;
+            sink.push(candidates_of(&body, false)).await?;
+            if self.broken.delta_marks_complete {
+                sink.mark_complete(Model::Candidate);
+            }
+            sink.set_state(json!({"since": ctx.now().format("%Y-%m-%dT%H:%M:%SZ").to_string()}));
+            return Ok(());
+        }
         if self.broken.marks_complete_early {
             sink.mark_complete(Model::Job);
             sink.mark_complete(Model::Candidate);
@@ -224,30 +261,15 @@ impl Connector for Acme {
                     None,
                 )
                 .await?;
-            let batch = body["items"]
-                .as_array()
-                .into_iter()
-                .flatten()
-                .map(|candidate| {
-                    UnifiedRecord::from(CandidateRecord {
-                        remote_id: candidate["id"].as_str().unwrap_or_default().to_owned(),
-                        first_name: candidate["first_name"].as_str().map(str::to_owned),
-                        title: if self.broken.declares_too_little {
-                            candidate["title"].as_str().map(str::to_owned)
-                        } else {
-                            None
-                        },
-                        ..CandidateRecord::default()
-                    })
-                })
-                .collect();
-            sink.push(batch).await?;
+            sink.push(candidates_of(&body, self.broken.declares_too_little))
+                .await?;
             match body["next"].as_u64() {
                 Some(next) if !self.broken.skip_second_page => page = next,
                 _ => break,
             }
         }
         sink.mark_complete(Model::Candidate);
+        sink.set_state(json!({"since": ctx.now().format("%Y-%m-%dT%H:%M:%SZ").to_string()}));
         Ok(())
     }
 
@@ -316,6 +338,27 @@ fn exchange(
     }
 }
 
+/// The candidate records of one page of `/candidates`.
+fn candidates_of(body: &Value, with_title: bool) -> Vec<UnifiedRecord> {
+    body["items"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|candidate| {
+            UnifiedRecord::from(CandidateRecord {
+                remote_id: candidate["id"].as_str().unwrap_or_default().to_owned(),
+                first_name: candidate["first_name"].as_str().map(str::to_owned),
+                title: if with_title {
+                    candidate["title"].as_str().map(str::to_owned)
+                } else {
+                    None
+                },
+                ..CandidateRecord::default()
+            })
+        })
+        .collect()
+}
+
 fn token() -> Interaction {
     exchange(
         "POST",
@@ -340,6 +383,16 @@ fn jobs() -> Interaction {
             json!([{"id": "j1", "title": "Backend Developer"}, {"id": "j2", "title": "Office Manager"}]),
         ),
     )
+}
+
+/// The one page a delta run reads: candidates changed since `since`.
+fn page_since(since: &str, ids: &[&str]) -> Interaction {
+    let mut interaction = page("1", ids, None);
+    interaction
+        .request
+        .query
+        .insert("updated_since".to_owned(), since.to_owned());
+    interaction
 }
 
 fn page(page: &str, ids: &[&str], next: Option<u64>) -> Interaction {
@@ -411,6 +464,19 @@ fn sync() -> ScenarioInput {
 
 fn error(code: &str) -> ExpectedOutcome {
     ExpectedOutcome::Error { code: code.into() }
+}
+
+/// The fixtures; with `single_page` the full sync reads one page only.
+pub fn fixtures_for(broken: Breakage) -> Vec<Fixture> {
+    let mut all = fixtures();
+    if broken.single_page_fixtures {
+        for fixture in &mut all {
+            if fixture.scenario == "sync_full" {
+                fixture.interactions = vec![token(), jobs(), page("1", &["c1", "c2"], None)];
+            }
+        }
+    }
+    all
 }
 
 pub fn fixtures() -> Vec<Fixture> {
@@ -524,6 +590,20 @@ pub fn fixtures() -> Vec<Fixture> {
             ],
             error("REMOTE.SERVICE_UNAVAILABLE"),
             Some(&["job"]),
+        ),
+        fixture(
+            "sync_delta",
+            None,
+            ScenarioInput::Sync {
+                scope: json!({
+                    "mode": "delta",
+                    "models": ["job", "candidate"],
+                    "previous_state": {"since": "2025-12-31T00:00:00Z"},
+                }),
+            },
+            vec![token(), page_since("2025-12-31T00:00:00Z", &["c2"])],
+            ok.clone(),
+            Some(&[]),
         ),
         fixture(
             "action_add_tag",

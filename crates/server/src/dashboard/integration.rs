@@ -115,7 +115,7 @@ pub(crate) async fn show(
         }
         section.card aria-labelledby="webhooks-heading" {
             h2 #webhooks-heading { "Webhook deliveries" }
-            (wiring::deliveries_section(deliveries.as_deref()))
+            (wiring::deliveries_section(&deliveries))
         }
     };
     let frame = Frame {

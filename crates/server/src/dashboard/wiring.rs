@@ -1,8 +1,7 @@
-//! The dashboard's integration lifecycle (enable/disable, relink links) and the WIRE-IN
-//! POINT for the webhook delivery log, which depends on store methods of the webhooks
-//! branch; it is one small function here, so merging that branch touches only this file.
+//! What the dashboard reads and does through other parts of the release: the webhook
+//! delivery log, enable/disable, and relink links.
 
-use atsbridge_store::{Integration, IntegrationId};
+use atsbridge_store::{DeliveryQuery, DeliveryStatus, Integration, IntegrationId, WebhookDelivery};
 use axum::Form;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
@@ -16,36 +15,49 @@ use super::{Admin, DashboardError, html_page};
 use crate::routes::connect::{RelinkRequest, create_relink_link, link_url};
 use crate::state::AppState;
 
-/// One webhook delivery as the dashboard lists it.
-#[derive(Debug, Clone)]
-pub(crate) struct DeliveryRow {
-    pub(crate) event: String,
-    pub(crate) endpoint: String,
-    pub(crate) status: String,
-    pub(crate) attempts: u32,
-    pub(crate) last_error: Option<String>,
-    pub(crate) created_at: atsbridge_schema::Timestamp,
-}
+/// Deliveries listed on an integration page.
+const DELIVERIES_SHOWN: u32 = 20;
 
-/// WIRE-IN (webhooks branch): the latest webhook deliveries of the integration's
-/// environment. `None` while this build has no webhook store methods; replace the body
-/// with the store call once they are on main.
+/// The latest webhook deliveries of the integration's environment (webhook endpoints belong
+/// to environments), newest first.
 pub(crate) async fn webhook_deliveries(
-    _state: &AppState,
-    _integration: &Integration,
-) -> Result<Option<Vec<DeliveryRow>>, DashboardError> {
-    Ok(None)
+    state: &AppState,
+    integration: &Integration,
+) -> Result<Vec<WebhookDelivery>, DashboardError> {
+    let query = DeliveryQuery {
+        environment_id: Some(integration.environment_id.clone()),
+        limit: DELIVERIES_SHOWN,
+        ..DeliveryQuery::default()
+    };
+    Ok(state.store().list_webhook_deliveries(&query).await?)
 }
 
-/// The deliveries table, or a sentence saying why there is none.
-pub(crate) fn deliveries_section(deliveries: Option<&[DeliveryRow]>) -> Markup {
-    let Some(deliveries) = deliveries else {
-        return html! { p.muted { "This server does not send webhooks yet." } };
-    };
+/// An endpoint URL without its query and fragment (they may carry credentials).
+fn endpoint_label(raw: &str) -> String {
+    match url::Url::parse(raw) {
+        Ok(mut url) => {
+            url.set_query(None);
+            url.set_fragment(None);
+            let _ = url.set_password(None);
+            let _ = url.set_username("");
+            url.to_string()
+        }
+        Err(_) => "(unreadable URL)".to_owned(),
+    }
+}
+
+/// The deliveries table, or a sentence saying there is none.
+pub(crate) fn deliveries_section(deliveries: &[WebhookDelivery]) -> Markup {
     if deliveries.is_empty() {
-        return html! { p.muted { "No webhook delivery yet." } };
+        return html! {
+            p.muted {
+                "No webhook delivery yet. Endpoints are added with "
+                code { "atsbridge webhooks add" } "."
+            }
+        };
     }
     html! {
+        p.muted.small { "Deliveries of this integration's environment, newest first." }
         div.table-wrap {
             table #deliveries {
                 thead {
@@ -60,12 +72,20 @@ pub(crate) fn deliveries_section(deliveries: Option<&[DeliveryRow]>) -> Markup {
                 }
                 tbody {
                     @for d in deliveries {
-                        tr {
-                            td.mono { (d.event) }
-                            td.mono { (d.endpoint) }
-                            td { (d.status) }
+                        @let tone = match d.status {
+                            DeliveryStatus::Delivered => Tone::Good,
+                            DeliveryStatus::Failed => Tone::Bad,
+                            DeliveryStatus::Pending => Tone::Busy,
+                        };
+                        tr data-event=(d.event_type) data-status=(d.status.as_str()) {
+                            td.mono { (d.event_type) }
+                            td.mono.small { (endpoint_label(&d.url)) }
+                            td {
+                                (views::badge(tone, d.status.as_str()))
+                                @if let Some(code) = d.last_http_status { " " span.muted.small { "HTTP " (code) } }
+                            }
                             td.num { (d.attempts) }
-                            td { (super::views::time(d.created_at)) }
+                            td { (views::time(d.created_at)) }
                             td.error-cell { @if let Some(e) = &d.last_error { span.error-text { (e) } } }
                         }
                     }

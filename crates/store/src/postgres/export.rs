@@ -84,7 +84,11 @@ pub(crate) async fn import_rows(client: &mut Object, rows: &[ExportRow]) -> Resu
     for (integration_id, rows) in &keys {
         write_record_keys(&tx, integration_id, &[], rows).await?;
     }
-    for (table, column) in [("records", "seq"), ("sync_runs", "id")] {
+    for (table, column) in [
+        ("records", "seq"),
+        ("sync_runs", "id"),
+        ("webhook_deliveries", "id"),
+    ] {
         tx.execute(
             &format!(
                 "SELECT setval(pg_get_serial_sequence('{table}', '{column}'),

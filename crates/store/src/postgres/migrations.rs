@@ -18,7 +18,10 @@ const MIGRATIONS: &[(i64, &str)] = &[
         2,
         include_str!("../../migrations/postgres/0002_integration_lifecycle.sql"),
     ),
-    // 3 is taken by another branch of the same release.
+    (
+        3,
+        include_str!("../../migrations/postgres/0003_webhooks.sql"),
+    ),
     (
         4,
         include_str!("../../migrations/postgres/0004_records_by_changed_at.sql"),

@@ -39,6 +39,7 @@ mod migrations;
 mod records;
 mod runs;
 mod tenancy;
+mod webhooks;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -59,11 +60,16 @@ use crate::lifecycle::{
 use crate::model::{
     ApiKey, ApiKeyId, BatchResult, Environment, EnvironmentId, Integration, IntegrationId,
     IntegrationSettings, NewApiKey, NewIntegration, RecordQuery, RecordWrite, RelationQuery, RunId,
-    RunOutcome, StoredRecord, SyncMode, SyncRun, TrackedApplication,
+    RunOutcome, StoredRecord, SyncMode, SyncRun, TrackedApplication, WebhookEndpointId,
 };
-use crate::rows::{KEY_CHECK_META, KEY_CHECK_PLAINTEXT, verify_key_check};
+use crate::rows::{KEY_CHECK_META, KEY_CHECK_PLAINTEXT, now, verify_key_check};
 use crate::sql::{Dialect, Param};
+use crate::webhooks::{
+    ClaimedDelivery, DeliveryAttempt, DeliveryQuery, EventLinks, NewWebhookEndpoint,
+    WebhookDelivery, WebhookEndpoint,
+};
 use crate::{Store, StoreResult};
+use atsbridge_schema::webhook::WebhookPayload;
 
 /// Connections in the pool, unless [`PgOptions::max_connections`] says otherwise.
 pub const DEFAULT_MAX_CONNECTIONS: usize = 8;
@@ -71,13 +77,15 @@ pub const DEFAULT_MAX_CONNECTIONS: usize = 8;
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// Options of [`PgStore::connect`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PgOptions {
     /// Connections open at once; further calls wait for one to be free.
     pub max_connections: usize,
     /// How long a queued or running run stays claimed without a heartbeat
     /// ([`crate::RUN_LEASE`] by default).
     pub run_lease: Duration,
+    /// Where the links in webhook payloads point.
+    pub links: EventLinks,
 }
 
 impl Default for PgOptions {
@@ -85,6 +93,7 @@ impl Default for PgOptions {
         Self {
             max_connections: DEFAULT_MAX_CONNECTIONS,
             run_lease: crate::RUN_LEASE,
+            links: EventLinks::default(),
         }
     }
 }
@@ -99,6 +108,7 @@ struct Inner {
     pool: Pool,
     key: SecretKey,
     run_lease: Duration,
+    links: EventLinks,
     /// Statements issued by record reads, while the log is on (see `start_statement_log`).
     log: StatementLog,
     /// `host:port/database`, for `Debug` (never the user's password).
@@ -248,6 +258,7 @@ impl PgStore {
                 pool,
                 key,
                 run_lease: options.run_lease,
+                links: options.links,
                 log: StatementLog::default(),
                 target,
             }),
@@ -350,7 +361,20 @@ impl Store for PgStore {
     }
 
     async fn authenticate_api_key(&self, secret: &str) -> StoreResult<Option<EnvironmentId>> {
-        tenancy::authenticate_api_key(&self.client().await?, &self.inner.log, secret).await
+        let client = self.client().await?;
+        let Some(found) = tenancy::authenticate_api_key(&client, &self.inner.log, secret).await?
+        else {
+            return Ok(None);
+        };
+        let at = now();
+        if found.needs_touch(at) {
+            // Recording the last use is bookkeeping: failing to write it never fails the
+            // request it authenticates.
+            if let Err(error) = tenancy::touch_api_key(&client, &found.key_id, at).await {
+                tracing::warn!(%error, key_id = %found.key_id, "cannot record an API key's last use");
+            }
+        }
+        Ok(Some(found.environment_id))
     }
 
     async fn list_api_keys(&self, environment_id: &EnvironmentId) -> StoreResult<Vec<ApiKey>> {
@@ -365,8 +389,74 @@ impl Store for PgStore {
         tenancy::revoke_api_key(&self.client().await?, environment_id, key_id).await
     }
 
+    async fn rotate_api_key(
+        &self,
+        environment_id: &EnvironmentId,
+        key_id: &ApiKeyId,
+    ) -> StoreResult<Option<NewApiKey>> {
+        tenancy::rotate_api_key(&mut self.client().await?, environment_id, key_id).await
+    }
+
+    async fn add_webhook_endpoint(
+        &self,
+        environment_id: &EnvironmentId,
+        url: &str,
+    ) -> StoreResult<NewWebhookEndpoint> {
+        let mut client = self.client().await?;
+        webhooks::add_endpoint(&mut client, &self.inner.key, environment_id, url, now()).await
+    }
+
+    async fn list_webhook_endpoints(
+        &self,
+        environment_id: Option<&EnvironmentId>,
+    ) -> StoreResult<Vec<WebhookEndpoint>> {
+        webhooks::list_endpoints(&self.client().await?, environment_id).await
+    }
+
+    async fn remove_webhook_endpoint(
+        &self,
+        environment_id: &EnvironmentId,
+        endpoint_id: &WebhookEndpointId,
+    ) -> StoreResult<bool> {
+        webhooks::remove_endpoint(&self.client().await?, environment_id, endpoint_id).await
+    }
+
+    async fn emit_webhook_event(
+        &self,
+        environment_id: &EnvironmentId,
+        payload: &WebhookPayload,
+    ) -> StoreResult<()> {
+        webhooks::emit_event(&mut self.client().await?, environment_id, payload, now()).await
+    }
+
+    async fn claim_webhook_deliveries(
+        &self,
+        owner: &str,
+        now: Timestamp,
+        lease: Duration,
+        limit: u32,
+    ) -> StoreResult<Vec<ClaimedDelivery>> {
+        let client = self.client().await?;
+        webhooks::claim_deliveries(&client, &self.inner.key, owner, now, lease, limit).await
+    }
+
+    async fn record_webhook_attempt(&self, attempt: &DeliveryAttempt) -> StoreResult<bool> {
+        webhooks::record_attempt(&self.client().await?, attempt).await
+    }
+
+    async fn list_webhook_deliveries(
+        &self,
+        query: &DeliveryQuery,
+    ) -> StoreResult<Vec<WebhookDelivery>> {
+        webhooks::list_deliveries(&self.client().await?, query).await
+    }
+
     async fn create_integration(&self, new: NewIntegration) -> StoreResult<Integration> {
-        tenancy::create_integration(&self.client().await?, &self.inner.key, new).await
+        let mut client = self.client().await?;
+        let tx = client.transaction().await?;
+        let integration = tenancy::create_integration(&tx, &self.inner.key, new).await?;
+        tx.commit().await?;
+        Ok(integration)
     }
 
     async fn get_integration(
@@ -402,7 +492,7 @@ impl Store for PgStore {
         environment_id: &EnvironmentId,
         integration_id: &IntegrationId,
     ) -> StoreResult<bool> {
-        tenancy::remove_integration(&self.client().await?, environment_id, integration_id).await
+        tenancy::remove_integration(&mut self.client().await?, environment_id, integration_id).await
     }
 
     async fn update_settings(
@@ -781,7 +871,13 @@ impl Store for PgStore {
     }
 
     async fn finish_run(&self, run_id: RunId, outcome: RunOutcome) -> StoreResult<()> {
-        runs::finish_run(&self.client().await?, run_id, &outcome).await
+        runs::finish_run(
+            &mut self.client().await?,
+            run_id,
+            &outcome,
+            &self.inner.links,
+        )
+        .await
     }
 
     async fn heartbeat_run(&self, run_id: RunId, now: Timestamp) -> StoreResult<bool> {

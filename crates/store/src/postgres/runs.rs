@@ -6,6 +6,7 @@ use atsbridge_schema::Timestamp;
 use deadpool_postgres::{GenericClient, Object};
 
 use super::PgParams;
+use super::webhooks::{enqueue_event, integration_for_event, run_integration_and_start};
 use crate::error::StoreError;
 use crate::explain::StatementLog;
 use crate::model::{
@@ -16,6 +17,7 @@ use crate::rows::{
     run_in_progress_error, state_from_text, state_text, ts_to_sql,
 };
 use crate::sql::Param;
+use crate::webhooks::{EventLinks, integration_state_changed, run_finished_events};
 
 async fn require_integration(
     client: &impl GenericClient,
@@ -189,10 +191,12 @@ pub(crate) async fn start_queued_run(
     })
 }
 
+/// Records the end of a run and, in the same transaction, the webhook events announcing it.
 pub(crate) async fn finish_run(
-    client: &Object,
+    client: &mut Object,
     run_id: RunId,
     outcome: &RunOutcome,
+    links: &EventLinks,
 ) -> Result<(), StoreError> {
     if !outcome.status.is_final() {
         return Err(StoreError::InvalidArgument(format!(
@@ -204,7 +208,8 @@ pub(crate) async fn finish_run(
     let requests = outcome
         .requests
         .map(|n| i64::try_from(n).unwrap_or(i64::MAX));
-    let updated = client
+    let tx = client.transaction().await?;
+    let updated = tx
         .execute(
             "UPDATE sync_runs SET status = $1, finished_at = $2, counts = $3, requests = $4,
                  error = $5
@@ -222,17 +227,37 @@ pub(crate) async fn finish_run(
     if updated == 0 {
         return Err(StoreError::RunNotFound(run_id.0));
     }
-    if outcome.status == RunStatus::Succeeded {
-        // The first successful run completes an integration's setup (Kombo's `setup_status`).
-        client
+    // The first successful run completes an integration's setup (Kombo's `setup_status`).
+    let setup_completed = outcome.status == RunStatus::Succeeded
+        && tx
             .execute(
                 "UPDATE integrations SET setup_status = 'COMPLETED'
                  WHERE setup_status = 'FINAL_SYNC_PENDING'
                    AND id = (SELECT integration_id FROM sync_runs WHERE id = $1)",
                 &[&run_id.0],
             )
-            .await?;
+            .await?
+            > 0;
+    let (integration_id, started_at) = run_integration_and_start(&tx, run_id.0)
+        .await?
+        .ok_or(StoreError::RunNotFound(run_id.0))?;
+    let integration = integration_for_event(&tx, &integration_id)
+        .await?
+        .ok_or_else(|| StoreError::IntegrationNotFound(integration_id.to_string()))?;
+    let mut events = run_finished_events(&integration, run_id, started_at, outcome, links);
+    if setup_completed {
+        events.push(integration_state_changed(&integration, outcome.finished_at));
     }
+    for event in events {
+        enqueue_event(
+            &tx,
+            &integration.environment_id,
+            &event,
+            outcome.finished_at,
+        )
+        .await?;
+    }
+    tx.commit().await?;
     Ok(())
 }
 

@@ -10,14 +10,17 @@ use crate::model::{
     NewApiKey, NewIntegration,
 };
 use crate::rows::{
-    API_KEY_PREFIX, INTEGRATION_COLUMNS, RawIntegration, credentials_bytes,
-    credentials_from_plaintext, end_user_to_json, environment_from_raw, integration_from_raw, now,
-    settings_to_json, ts_from_sql, ts_to_sql, validate_environment_name, validate_imported_secret,
-    validate_tool,
+    API_KEY_PREFIX, AuthenticatedKey, INTEGRATION_COLUMNS, RawIntegration, credentials_bytes,
+    credentials_from_plaintext, end_user_to_json, environment_from_raw, integration_from_raw,
+    last_used_cutoff, now, opt_ts_from_sql, settings_to_json, ts_from_sql, ts_to_sql,
+    validate_environment_name, validate_imported_secret, validate_tool,
 };
 use crate::sql::Param;
 
 use super::PgParams;
+use super::webhooks::enqueue_event;
+use crate::webhooks;
+use atsbridge_schema::Timestamp;
 
 pub(crate) async fn create_environment(
     client: &Object,
@@ -168,22 +171,69 @@ pub(crate) async fn import_api_key(
     Err(StoreError::ApiKeyTaken)
 }
 
+/// The key a bearer secret belongs to: its environment, id and last use.
 pub(crate) async fn authenticate_api_key(
     client: &Object,
     log: &StatementLog,
     secret: &str,
-) -> Result<Option<EnvironmentId>, StoreError> {
+) -> Result<Option<AuthenticatedKey>, StoreError> {
     // Lookup by SHA-256: the secret itself is never compared, so timing reveals nothing
     // useful about it.
-    const AUTHENTICATE: &str = "SELECT environment_id FROM api_keys WHERE secret_sha256 = $1";
+    const AUTHENTICATE: &str =
+        "SELECT environment_id, id, last_used_at FROM api_keys WHERE secret_sha256 = $1";
     let hash = hash_api_key_secret(secret);
     log.record(AUTHENTICATE, || vec![Param::Bytes(hash.to_vec())]);
     let statement = client.prepare_cached(AUTHENTICATE).await?;
     client
         .query_opt(&statement, &[&hash.as_slice()])
         .await?
-        .map(|row| Ok(EnvironmentId::new(row.try_get::<_, String>(0)?)))
+        .map(|row| {
+            Ok(AuthenticatedKey {
+                environment_id: EnvironmentId::new(row.try_get::<_, String>(0)?),
+                key_id: ApiKeyId::new(row.try_get::<_, String>(1)?),
+                last_used_at: opt_ts_from_sql(row.try_get(2)?)?,
+            })
+        })
         .transpose()
+}
+
+/// Sets a key's last use to `now` unless it was set within the last minute.
+pub(crate) async fn touch_api_key(
+    client: &Object,
+    key_id: &ApiKeyId,
+    now: Timestamp,
+) -> Result<(), StoreError> {
+    client
+        .execute(
+            "UPDATE api_keys SET last_used_at = $1
+             WHERE id = $2 AND (last_used_at IS NULL OR last_used_at <= $3)",
+            &[&ts_to_sql(now), &key_id.as_str(), &last_used_cutoff(now)],
+        )
+        .await?;
+    Ok(())
+}
+
+/// Replaces a key by a new one with the same label, in one transaction.
+pub(crate) async fn rotate_api_key(
+    client: &mut Object,
+    environment_id: &EnvironmentId,
+    key_id: &ApiKeyId,
+) -> Result<Option<NewApiKey>, StoreError> {
+    let tx = client.transaction().await?;
+    let deleted = tx
+        .query_opt(
+            "DELETE FROM api_keys WHERE id = $1 AND environment_id = $2 RETURNING label",
+            &[&key_id.as_str(), &environment_id.as_str()],
+        )
+        .await?;
+    let Some(row) = deleted else {
+        return Ok(None);
+    };
+    let label: String = row.try_get(0)?;
+    let secret = format!("{API_KEY_PREFIX}{}", random_base58(40));
+    let id = insert_api_key(&tx, environment_id, &label, &secret).await?;
+    tx.commit().await?;
+    Ok(Some(NewApiKey { id, secret }))
 }
 
 pub(crate) async fn list_api_keys(
@@ -192,7 +242,7 @@ pub(crate) async fn list_api_keys(
 ) -> Result<Vec<ApiKey>, StoreError> {
     client
         .query(
-            "SELECT id, environment_id, label, created_at FROM api_keys
+            "SELECT id, environment_id, label, created_at, last_used_at FROM api_keys
              WHERE environment_id = $1 ORDER BY created_at, id",
             &[&environment_id.as_str()],
         )
@@ -204,6 +254,7 @@ pub(crate) async fn list_api_keys(
                 environment_id: EnvironmentId::new(row.try_get::<_, String>(1)?),
                 label: row.try_get(2)?,
                 created_at: ts_from_sql(row.try_get(3)?)?,
+                last_used_at: opt_ts_from_sql(row.try_get(4)?)?,
             })
         })
         .collect()
@@ -223,6 +274,8 @@ pub(crate) async fn revoke_api_key(
     Ok(deleted > 0)
 }
 
+/// Inserts an integration and writes its `integration-created` event; call it inside a
+/// transaction so both commit together.
 pub(crate) async fn create_integration(
     client: &impl GenericClient,
     key: &SecretKey,
@@ -262,12 +315,15 @@ pub(crate) async fn create_integration(
             ],
         )
         .await?;
-    match row {
-        Some(row) => integration_from_row(&row),
-        None => Err(StoreError::EnvironmentNotFound(
+    let Some(row) = row else {
+        return Err(StoreError::EnvironmentNotFound(
             new.environment_id.to_string(),
-        )),
-    }
+        ));
+    };
+    let integration = integration_from_row(&row)?;
+    let event = webhooks::integration_created(&integration);
+    enqueue_event(client, &integration.environment_id, &event, created_at).await?;
+    Ok(integration)
 }
 
 pub(crate) fn integration_from_row(row: &tokio_postgres::Row) -> Result<Integration, StoreError> {
@@ -344,18 +400,30 @@ pub(crate) async fn list_integrations(
 }
 
 pub(crate) async fn remove_integration(
-    client: &Object,
+    client: &mut Object,
     environment_id: &EnvironmentId,
     integration_id: &IntegrationId,
 ) -> Result<bool, StoreError> {
     // Records, their keys, tracked applications and runs go with it (ON DELETE CASCADE).
-    let deleted = client
-        .execute(
-            "DELETE FROM integrations WHERE id = $1 AND environment_id = $2",
+    let tx = client.transaction().await?;
+    let deleted = tx
+        .query_opt(
+            &format!(
+                "DELETE FROM integrations WHERE id = $1 AND environment_id = $2
+                 RETURNING {INTEGRATION_COLUMNS}"
+            ),
             &[&integration_id.as_str(), &environment_id.as_str()],
         )
         .await?;
-    Ok(deleted > 0)
+    let Some(row) = deleted else {
+        return Ok(false);
+    };
+    let integration = integration_from_row(&row)?;
+    let at = now();
+    let event = webhooks::integration_deleted(&integration, at);
+    enqueue_event(&tx, environment_id, &event, at).await?;
+    tx.commit().await?;
+    Ok(true)
 }
 
 pub(crate) async fn update_settings(

@@ -36,7 +36,11 @@ const MIGRATIONS: &[Migration] = &[
         sql: include_str!("../../migrations/0004_integration_lifecycle.sql"),
         then: None,
     },
-    // 5 is taken by another branch of the same release.
+    Migration {
+        version: 5,
+        sql: include_str!("../../migrations/0005_webhooks.sql"),
+        then: None,
+    },
     Migration {
         version: 6,
         sql: include_str!("../../migrations/0006_records_by_changed_at.sql"),

@@ -12,6 +12,7 @@ mod migrations;
 mod records;
 mod runs;
 mod tenancy;
+mod webhooks;
 
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
@@ -31,11 +32,16 @@ use crate::lifecycle::{
 use crate::model::{
     ApiKey, ApiKeyId, BatchResult, Environment, EnvironmentId, Integration, IntegrationId,
     IntegrationSettings, NewApiKey, NewIntegration, RecordQuery, RecordWrite, RelationQuery, RunId,
-    RunOutcome, StoredRecord, SyncMode, SyncRun, TrackedApplication,
+    RunOutcome, StoredRecord, SyncMode, SyncRun, TrackedApplication, WebhookEndpointId,
 };
 use crate::rows::{KEY_CHECK_META, KEY_CHECK_PLAINTEXT, now, verify_key_check};
 use crate::sql::Param;
+use crate::webhooks::{
+    ClaimedDelivery, DeliveryAttempt, DeliveryQuery, EventLinks, NewWebhookEndpoint,
+    WebhookDelivery, WebhookEndpoint,
+};
 use crate::{Store, StoreResult};
+use atsbridge_schema::webhook::WebhookPayload;
 use records::{KeyColumn, sqlite_params};
 
 /// How long a connection waits for a lock held by another connection before failing.
@@ -56,12 +62,13 @@ struct Inner {
     readers: ReaderPool,
     key: SecretKey,
     run_lease: Duration,
+    links: EventLinks,
     /// Statements issued by record reads, while the log is on (see `start_statement_log`).
     log: StatementLog,
 }
 
 /// Options of [`SqliteStore::open_with`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SqliteOptions {
     /// Read connections open at once; further reads wait for one to be free. Each connection
     /// has its own page cache, so this bounds the memory reads take.
@@ -69,6 +76,8 @@ pub struct SqliteOptions {
     /// How long a queued or running run stays claimed without a heartbeat
     /// ([`crate::RUN_LEASE`] by default).
     pub run_lease: Duration,
+    /// Where the links in webhook payloads point.
+    pub links: EventLinks,
 }
 
 impl Default for SqliteOptions {
@@ -76,6 +85,7 @@ impl Default for SqliteOptions {
         Self {
             max_readers: DEFAULT_MAX_READERS,
             run_lease: crate::RUN_LEASE,
+            links: EventLinks::default(),
         }
     }
 }
@@ -161,6 +171,7 @@ impl SqliteStore {
                 },
                 key,
                 run_lease: options.run_lease,
+                links: options.links,
                 log: StatementLog::default(),
             }),
         })
@@ -396,8 +407,25 @@ impl Store for SqliteStore {
 
     async fn authenticate_api_key(&self, secret: &str) -> StoreResult<Option<EnvironmentId>> {
         let secret = secret.to_owned();
-        self.read(move |conn, inner| tenancy::authenticate_api_key(conn, &inner.log, &secret))
-            .await
+        let found = self
+            .read(move |conn, inner| tenancy::authenticate_api_key(conn, &inner.log, &secret))
+            .await?;
+        let Some(found) = found else {
+            return Ok(None);
+        };
+        let at = now();
+        if found.needs_touch(at) {
+            let key_id = found.key_id.clone();
+            // Recording the last use is bookkeeping: failing to write it never fails the
+            // request it authenticates.
+            if let Err(error) = self
+                .write(move |conn, _| tenancy::touch_api_key(conn, &key_id, at))
+                .await
+            {
+                tracing::warn!(%error, key_id = %found.key_id, "cannot record an API key's last use");
+            }
+        }
+        Ok(Some(found.environment_id))
     }
 
     async fn list_api_keys(&self, environment_id: &EnvironmentId) -> StoreResult<Vec<ApiKey>> {
@@ -413,6 +441,84 @@ impl Store for SqliteStore {
     ) -> StoreResult<bool> {
         let (env, key_id) = (environment_id.clone(), key_id.clone());
         self.write(move |conn, _| tenancy::revoke_api_key(conn, &env, &key_id))
+            .await
+    }
+
+    async fn rotate_api_key(
+        &self,
+        environment_id: &EnvironmentId,
+        key_id: &ApiKeyId,
+    ) -> StoreResult<Option<NewApiKey>> {
+        let (env, key_id) = (environment_id.clone(), key_id.clone());
+        self.write(move |conn, _| tenancy::rotate_api_key(conn, &env, &key_id, now()))
+            .await
+    }
+
+    async fn add_webhook_endpoint(
+        &self,
+        environment_id: &EnvironmentId,
+        url: &str,
+    ) -> StoreResult<NewWebhookEndpoint> {
+        let (env, url) = (environment_id.clone(), url.to_owned());
+        self.write(move |conn, inner| webhooks::add_endpoint(conn, &inner.key, &env, &url, now()))
+            .await
+    }
+
+    async fn list_webhook_endpoints(
+        &self,
+        environment_id: Option<&EnvironmentId>,
+    ) -> StoreResult<Vec<WebhookEndpoint>> {
+        let env = environment_id.cloned();
+        self.read(move |conn, _| webhooks::list_endpoints(conn, env.as_ref()))
+            .await
+    }
+
+    async fn remove_webhook_endpoint(
+        &self,
+        environment_id: &EnvironmentId,
+        endpoint_id: &WebhookEndpointId,
+    ) -> StoreResult<bool> {
+        let (env, id) = (environment_id.clone(), endpoint_id.clone());
+        self.write(move |conn, _| webhooks::remove_endpoint(conn, &env, &id))
+            .await
+    }
+
+    async fn emit_webhook_event(
+        &self,
+        environment_id: &EnvironmentId,
+        payload: &WebhookPayload,
+    ) -> StoreResult<()> {
+        let (env, payload) = (environment_id.clone(), payload.clone());
+        self.write(move |conn, _| webhooks::emit_event(conn, &env, &payload, now()))
+            .await
+    }
+
+    async fn claim_webhook_deliveries(
+        &self,
+        owner: &str,
+        now: Timestamp,
+        lease: Duration,
+        limit: u32,
+    ) -> StoreResult<Vec<ClaimedDelivery>> {
+        let owner = owner.to_owned();
+        self.write(move |conn, inner| {
+            webhooks::claim_deliveries(conn, &inner.key, &owner, now, lease, limit)
+        })
+        .await
+    }
+
+    async fn record_webhook_attempt(&self, attempt: &DeliveryAttempt) -> StoreResult<bool> {
+        let attempt = attempt.clone();
+        self.write(move |conn, _| webhooks::record_attempt(conn, &attempt))
+            .await
+    }
+
+    async fn list_webhook_deliveries(
+        &self,
+        query: &DeliveryQuery,
+    ) -> StoreResult<Vec<WebhookDelivery>> {
+        let query = query.clone();
+        self.read(move |conn, _| webhooks::list_deliveries(conn, &query))
             .await
     }
 
@@ -455,7 +561,7 @@ impl Store for SqliteStore {
         integration_id: &IntegrationId,
     ) -> StoreResult<bool> {
         let (env, id) = (environment_id.clone(), integration_id.clone());
-        self.write(move |conn, _| tenancy::remove_integration(conn, &env, &id))
+        self.write(move |conn, _| tenancy::remove_integration(conn, &env, &id, now()))
             .await
     }
 
@@ -795,8 +901,8 @@ impl Store for SqliteStore {
     }
 
     async fn finish_run(&self, run_id: RunId, outcome: RunOutcome) -> StoreResult<()> {
-        self.write(move |conn, _| {
-            runs::finish_run(conn, run_id, &outcome)?;
+        self.write(move |conn, inner| {
+            runs::finish_run(conn, run_id, &outcome, &inner.links)?;
             // A run may have changed the shape of the data a lot; the planner's statistics
             // follow. Failing to refresh them never fails the run.
             if let Err(error) = refresh_statistics(conn) {

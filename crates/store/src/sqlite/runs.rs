@@ -5,8 +5,10 @@ use std::time::Duration;
 use atsbridge_schema::Timestamp;
 use rusqlite::{Connection, OptionalExtension, Row, TransactionBehavior, params, params_from_iter};
 
-use super::convert::ts_to_sql;
+use super::convert::{ts_from_sql, ts_to_sql};
 use super::records::sqlite_params;
+use super::tenancy::get_integration;
+use super::webhooks::{enqueue_event, run_integration_and_start};
 use crate::error::StoreError;
 use crate::explain::StatementLog;
 use crate::model::{
@@ -14,6 +16,7 @@ use crate::model::{
 };
 use crate::rows::{RawRun, run_from_raw, run_in_progress_error};
 use crate::sql::Param;
+use crate::webhooks::{EventLinks, integration_state_changed, run_finished_events};
 
 fn require_integration(conn: &Connection, id: &IntegrationId) -> Result<(), StoreError> {
     let exists: bool = conn
@@ -210,10 +213,12 @@ pub(crate) fn start_queued_run(
     })
 }
 
+/// Records the end of a run and, in the same transaction, the webhook events announcing it.
 pub(crate) fn finish_run(
-    conn: &Connection,
+    conn: &mut Connection,
     run_id: RunId,
     outcome: &RunOutcome,
+    links: &EventLinks,
 ) -> Result<(), StoreError> {
     if !outcome.status.is_final() {
         return Err(StoreError::InvalidArgument(format!(
@@ -229,7 +234,8 @@ pub(crate) fn finish_run(
     let requests = outcome
         .requests
         .map(|n| i64::try_from(n).unwrap_or(i64::MAX));
-    let updated = conn
+    let tx = conn.transaction()?;
+    let updated = tx
         .prepare_cached(
             "UPDATE sync_runs SET status = ?1, finished_at = ?2, counts = ?3, requests = ?4,
                  error = ?5
@@ -246,10 +252,27 @@ pub(crate) fn finish_run(
     if updated == 0 {
         return Err(StoreError::RunNotFound(run_id.0));
     }
-    if outcome.status == RunStatus::Succeeded {
-        conn.prepare_cached(COMPLETE_SETUP_SQL)?
-            .execute([run_id.0])?;
+    let setup_completed = outcome.status == RunStatus::Succeeded
+        && tx.prepare_cached(COMPLETE_SETUP_SQL)?.execute([run_id.0])? > 0;
+    let (integration_id, started_at) =
+        run_integration_and_start(&tx, run_id.0)?.ok_or(StoreError::RunNotFound(run_id.0))?;
+    let integration_id = IntegrationId::new(integration_id);
+    let integration = get_integration(&tx, &StatementLog::default(), None, &integration_id)?
+        .ok_or_else(|| StoreError::IntegrationNotFound(integration_id.to_string()))?;
+    let started_at = ts_from_sql(started_at)?;
+    let mut events = run_finished_events(&integration, run_id, started_at, outcome, links);
+    if setup_completed {
+        events.push(integration_state_changed(&integration, outcome.finished_at));
     }
+    for event in events {
+        enqueue_event(
+            &tx,
+            &integration.environment_id,
+            &event,
+            outcome.finished_at,
+        )?;
+    }
+    tx.commit()?;
     Ok(())
 }
 

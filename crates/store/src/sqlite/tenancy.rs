@@ -5,6 +5,7 @@ use rusqlite::{Connection, OptionalExtension, Row, params, params_from_iter};
 
 use super::convert::{ts_from_sql, ts_to_sql};
 use super::records::sqlite_params;
+use super::webhooks::enqueue_event;
 use crate::crypto::{SecretKey, hash_api_key_secret, random_base58};
 use crate::error::StoreError;
 use crate::explain::StatementLog;
@@ -13,10 +14,12 @@ use crate::model::{
     NewApiKey, NewIntegration,
 };
 use crate::rows::{
-    API_KEY_PREFIX, INTEGRATION_COLUMNS, RawIntegration, end_user_to_json, environment_from_raw,
-    integration_from_raw, settings_to_json, validate_tool,
+    API_KEY_PREFIX, AuthenticatedKey, INTEGRATION_COLUMNS, RawIntegration, end_user_to_json,
+    environment_from_raw, integration_from_raw, last_used_cutoff, opt_ts_from_sql,
+    settings_to_json, validate_tool,
 };
 use crate::sql::Param;
+use crate::webhooks;
 
 pub(crate) fn create_environment(
     conn: &Connection,
@@ -139,21 +142,76 @@ pub(crate) fn import_api_key(
     Ok(id)
 }
 
+/// The key a bearer secret belongs to: its environment, id and last use.
 pub(crate) fn authenticate_api_key(
     conn: &Connection,
     log: &StatementLog,
     secret: &str,
-) -> Result<Option<EnvironmentId>, StoreError> {
+) -> Result<Option<AuthenticatedKey>, StoreError> {
     // Lookup by SHA-256: the secret itself is never compared, so timing reveals nothing
     // useful about it.
-    const AUTHENTICATE: &str = "SELECT environment_id FROM api_keys WHERE secret_sha256 = ?1";
+    const AUTHENTICATE: &str =
+        "SELECT environment_id, id, last_used_at FROM api_keys WHERE secret_sha256 = ?1";
     let hash = hash_api_key_secret(secret);
     log.record(AUTHENTICATE, || vec![Param::Bytes(hash.to_vec())]);
-    Ok(conn
+    let found = conn
         .prepare_cached(AUTHENTICATE)?
-        .query_row([hash.as_slice()], |row| row.get::<_, String>(0))
-        .optional()?
-        .map(EnvironmentId::new))
+        .query_row([hash.as_slice()], |row| {
+            Ok((
+                row.get::<_, String>(0)?,
+                row.get::<_, String>(1)?,
+                row.get::<_, Option<i64>>(2)?,
+            ))
+        })
+        .optional()?;
+    found
+        .map(|(env, id, last_used_at)| {
+            Ok(AuthenticatedKey {
+                environment_id: EnvironmentId::new(env),
+                key_id: ApiKeyId::new(id),
+                last_used_at: opt_ts_from_sql(last_used_at)?,
+            })
+        })
+        .transpose()
+}
+
+/// Sets a key's last use to `now` unless it was set within the last minute.
+pub(crate) fn touch_api_key(
+    conn: &Connection,
+    key_id: &ApiKeyId,
+    now: Timestamp,
+) -> Result<(), StoreError> {
+    let cutoff = last_used_cutoff(now);
+    conn.prepare_cached(
+        "UPDATE api_keys SET last_used_at = ?1
+         WHERE id = ?2 AND (last_used_at IS NULL OR last_used_at <= ?3)",
+    )?
+    .execute(params![ts_to_sql(now), key_id.as_str(), cutoff])?;
+    Ok(())
+}
+
+/// Replaces a key by a new one with the same label, in one transaction.
+pub(crate) fn rotate_api_key(
+    conn: &mut Connection,
+    environment_id: &EnvironmentId,
+    key_id: &ApiKeyId,
+    now: Timestamp,
+) -> Result<Option<NewApiKey>, StoreError> {
+    let tx = conn.transaction()?;
+    let label: Option<String> = tx
+        .prepare_cached("SELECT label FROM api_keys WHERE id = ?1 AND environment_id = ?2")?
+        .query_row(params![key_id.as_str(), environment_id.as_str()], |row| {
+            row.get(0)
+        })
+        .optional()?;
+    let Some(label) = label else {
+        return Ok(None);
+    };
+    tx.execute("DELETE FROM api_keys WHERE id = ?1", [key_id.as_str()])?;
+    let secret = format!("{API_KEY_PREFIX}{}", random_base58(40));
+    let id = insert_api_key(&tx, environment_id, &label, &secret, now)?;
+    tx.commit()?;
+    Ok(Some(NewApiKey { id, secret }))
 }
 
 pub(crate) fn list_api_keys(
@@ -162,7 +220,7 @@ pub(crate) fn list_api_keys(
 ) -> Result<Vec<ApiKey>, StoreError> {
     let raws = conn
         .prepare_cached(
-            "SELECT id, environment_id, label, created_at FROM api_keys
+            "SELECT id, environment_id, label, created_at, last_used_at FROM api_keys
              WHERE environment_id = ?1 ORDER BY created_at, id",
         )?
         .query_map([environment_id.as_str()], |row| {
@@ -171,16 +229,18 @@ pub(crate) fn list_api_keys(
                 row.get::<_, String>(1)?,
                 row.get::<_, String>(2)?,
                 row.get::<_, i64>(3)?,
+                row.get::<_, Option<i64>>(4)?,
             ))
         })?
         .collect::<rusqlite::Result<Vec<_>>>()?;
     raws.into_iter()
-        .map(|(id, env, label, created_at)| {
+        .map(|(id, env, label, created_at, last_used_at)| {
             Ok(ApiKey {
                 id: ApiKeyId::new(id),
                 environment_id: EnvironmentId::new(env),
                 label,
                 created_at: ts_from_sql(created_at)?,
+                last_used_at: opt_ts_from_sql(last_used_at)?,
             })
         })
         .collect()
@@ -245,7 +305,10 @@ pub(crate) fn insert_integration(
             end_user,
         ],
     )?;
-    get_integration_tx(tx, &id)
+    let integration = get_integration_tx(tx, &id)?;
+    let event = webhooks::integration_created(&integration);
+    enqueue_event(tx, &integration.environment_id, &event, now)?;
+    Ok(integration)
 }
 
 /// Reads an integration back inside a write transaction.
@@ -333,15 +396,27 @@ pub(crate) fn remove_integration(
     conn: &mut Connection,
     environment_id: &EnvironmentId,
     integration_id: &IntegrationId,
+    now: Timestamp,
 ) -> Result<bool, StoreError> {
     // Records, tracked applications and runs go with it through ON DELETE CASCADE.
     let tx = conn.transaction()?;
-    let deleted = tx.execute(
+    let Some(integration) = get_integration(
+        &tx,
+        &StatementLog::default(),
+        Some(environment_id),
+        integration_id,
+    )?
+    else {
+        return Ok(false);
+    };
+    tx.execute(
         "DELETE FROM integrations WHERE id = ?1 AND environment_id = ?2",
         params![integration_id.as_str(), environment_id.as_str()],
     )?;
+    let event = webhooks::integration_deleted(&integration, now);
+    enqueue_event(&tx, environment_id, &event, now)?;
     tx.commit()?;
-    Ok(deleted > 0)
+    Ok(true)
 }
 
 pub(crate) fn update_settings(

@@ -3,8 +3,8 @@
 
 use atsbridge_schema::Model;
 use atsbridge_store::{
-    ExportTable, RecordKey, RelationQuery, RunOutcome, RunStatus, SqliteStore, Store, StoreError,
-    SyncMode, TrackedApplication,
+    DeliveryQuery, ExportTable, RecordKey, RelationQuery, RunOutcome, RunStatus, SqliteStore,
+    Store, StoreError, SyncMode, TrackedApplication,
 };
 use serde_json::json;
 
@@ -19,6 +19,10 @@ async fn seeded_source(f: &Fixture, dir: &std::path::Path) -> (SqliteStore, Stri
         .await
         .unwrap()
         .secret;
+    source
+        .add_webhook_endpoint(&i.environment_id, "https://hooks.example.com/in")
+        .await
+        .unwrap();
     let run = source
         .start_run(&i.id, SyncMode::Full, at(0))
         .await
@@ -88,6 +92,26 @@ async fn copy_moves_everything_and_checks_it(f: &Fixture) {
         .find(|c| c.table == ExportTable::Records)
         .unwrap();
     assert_eq!(records.target_rows, 2);
+    for table in [
+        ExportTable::WebhookEndpoints,
+        ExportTable::WebhookEvents,
+        ExportTable::WebhookDeliveries,
+    ] {
+        let check = checks.iter().find(|c| c.table == table).unwrap();
+        assert!(check.target_rows > 0, "{table:?} was copied");
+    }
+    let log = DeliveryQuery::default();
+    assert_eq!(
+        target.list_webhook_deliveries(&log).await.unwrap(),
+        source.list_webhook_deliveries(&log).await.unwrap()
+    );
+    // The sealed signing secret still opens on the target.
+    let claimed = target
+        .claim_webhook_deliveries("copy-check", at(10), std::time::Duration::from_secs(1), 10)
+        .await
+        .unwrap();
+    assert!(!claimed.is_empty());
+    assert!(claimed.iter().all(|c| c.secret.starts_with("whsec_")));
 
     // The copy works as a store: keys, credentials, records, relations, runs and state.
     assert_eq!(

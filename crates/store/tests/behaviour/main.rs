@@ -24,3 +24,4 @@ mod records;
 mod runs;
 mod sqlite_only;
 mod tenancy;
+mod webhooks;

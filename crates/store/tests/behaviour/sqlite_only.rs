@@ -138,6 +138,10 @@ async fn opening_an_older_database_backfills_the_key_index() {
              ALTER TABLE integrations DROP COLUMN credentials_valid;
              ALTER TABLE integrations DROP COLUMN setup_status;
              ALTER TABLE integrations DROP COLUMN end_user;
+             DROP TABLE webhook_deliveries;
+             DROP TABLE webhook_events;
+             DROP TABLE webhook_endpoints;
+             ALTER TABLE api_keys DROP COLUMN last_used_at;
              PRAGMA user_version = 2;",
         )
         .unwrap();
