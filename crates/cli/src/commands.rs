@@ -81,15 +81,17 @@ pub(crate) async fn find_integration(store: &dyn Store, id: &str) -> anyhow::Res
 pub async fn serve(flags: &ConfigFlags, listen: Option<SocketAddr>) -> anyhow::Result<()> {
     let settings = Settings::load(flags, listen)?;
     let key = settings.require_secret_key()?;
-    let store = runtime::open_store(&settings.database, key, &settings.store).await?;
+    let store = runtime::open_store(&settings.database, key.clone(), &settings.store).await?;
     runtime::close_interrupted_runs(store.as_ref()).await?;
     let listener = tokio::net::TcpListener::bind(settings.listen)
         .await
         .with_context(|| format!("cannot listen on {}", settings.listen))?;
     eprintln!("atsbridge API on http://{}/v1", settings.listen);
+    eprintln!("operator dashboard on http://{}/dashboard", settings.listen);
     let config = ServerConfig {
         body_limit: settings.body_limit_bytes,
         allow_private_data_urls: settings.allow_private_data_urls,
+        dashboard: settings.dashboard(&key)?,
         public_url: settings.public_url.clone(),
         ..ServerConfig::default()
     };
@@ -358,6 +360,23 @@ pub async fn list_environments(flags: &ConfigFlags) -> anyhow::Result<()> {
         ]);
     }
     println!("{table}");
+    Ok(())
+}
+
+/// `atsbridge admin-token`: a new dashboard admin token, printed once; the store keeps only
+/// its hash, and the token it replaces (and every session signed in with it) stops working.
+pub async fn admin_token(flags: &ConfigFlags) -> anyhow::Result<()> {
+    let (_, store) = open(flags).await?;
+    let token = atsbridge_server::dashboard::session::generate_token();
+    store
+        .set_admin_token_hash(&atsbridge_server::dashboard::session::hash_token(&token))
+        .await
+        .context("storing the admin token's hash")?;
+    println!("{token}");
+    eprintln!(
+        "this admin token is shown once; atsbridge stores only its hash. Sign in at \
+         http://<listen address>/dashboard"
+    );
     Ok(())
 }
 

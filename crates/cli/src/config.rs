@@ -5,6 +5,7 @@ use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context as _, bail};
+use atsbridge_server::dashboard::{AdminToken, DashboardConfig, SessionKey};
 use atsbridge_store::{SecretKey, StoreOptions};
 use serde::Deserialize;
 
@@ -22,6 +23,11 @@ pub const ENV_MAX_CONNECTIONS: &str = "ATSBRIDGE_DATABASE_MAX_CONNECTIONS";
 pub const ENV_PUBLIC_URL: &str = "ATSBRIDGE_PUBLIC_URL";
 /// Environment variable with the sync run lease in seconds.
 pub const ENV_RUN_LEASE: &str = "ATSBRIDGE_RUN_LEASE_SECONDS";
+/// Environment variable with the operator dashboard's admin token.
+pub const ENV_ADMIN_TOKEN: &str = "ATSBRIDGE_ADMIN_TOKEN";
+
+/// What the dashboard's session key is derived for, from the secret key.
+pub const DASHBOARD_SESSION_PURPOSE: &str = "dashboard session";
 
 /// The file format (every key optional).
 #[derive(Debug, Default, Deserialize)]
@@ -35,6 +41,8 @@ struct FileConfig {
     scheduler: Option<bool>,
     max_database_connections: Option<usize>,
     run_lease_seconds: Option<u64>,
+    admin_token: Option<String>,
+    dashboard_secure_cookie: Option<bool>,
     public_url: Option<String>,
     allow_private_webhook_urls: Option<bool>,
 }
@@ -57,6 +65,10 @@ pub struct Settings {
     pub allow_private_webhook_urls: bool,
     /// Limits of the store connection, and the base of links in webhook payloads.
     pub store: StoreOptions,
+    /// The dashboard's admin token from the environment or the file (checked when used).
+    pub admin_token: Option<String>,
+    /// Mark the dashboard's session cookie `Secure` (dashboard served over HTTPS).
+    pub dashboard_secure_cookie: bool,
     /// The address connect links and asset URLs start with (default: `http://{listen}`).
     pub public_url: String,
 }
@@ -81,6 +93,11 @@ impl std::fmt::Debug for Settings {
                 &self.allow_private_webhook_urls,
             )
             .field("store", &self.store)
+            .field(
+                "admin_token",
+                &self.admin_token.as_ref().map(|_| "[REDACTED]"),
+            )
+            .field("dashboard_secure_cookie", &self.dashboard_secure_cookie)
             .field("public_url", &self.public_url)
             .finish()
     }
@@ -158,6 +175,26 @@ impl Settings {
             scheduler: file.scheduler.unwrap_or(true),
             allow_private_webhook_urls: file.allow_private_webhook_urls.unwrap_or(false),
             store,
+            admin_token: env_var(ENV_ADMIN_TOKEN).or(file.admin_token),
+            dashboard_secure_cookie: file.dashboard_secure_cookie.unwrap_or(false),
+        })
+    }
+
+    /// The dashboard settings: the configured admin token (refused when too short) and a
+    /// session key derived from the secret key, so every instance accepts the same sessions.
+    pub fn dashboard(&self, key: &SecretKey) -> anyhow::Result<DashboardConfig> {
+        let admin_token = match &self.admin_token {
+            Some(token) => Some(
+                AdminToken::new(token)
+                    .with_context(|| format!("{ENV_ADMIN_TOKEN} / admin_token is not usable"))?,
+            ),
+            None => None,
+        };
+        Ok(DashboardConfig {
+            admin_token,
+            session_key: SessionKey::from_bytes(key.derive_key(DASHBOARD_SESSION_PURPOSE)),
+            secure_cookie: self.dashboard_secure_cookie,
+            ..DashboardConfig::default()
         })
     }
 
@@ -273,6 +310,26 @@ mod tests {
     }
 
     #[test]
+    fn a_short_admin_token_is_refused_and_sessions_keys_follow_the_secret_key() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("c.toml");
+        std::fs::write(&path, "admin_token = 'short'").unwrap();
+        let flags = ConfigFlags {
+            config: Some(path.clone()),
+            database: None,
+        };
+        let key = SecretKey::generate();
+        let settings = Settings::load(&flags, None).unwrap();
+        let err = settings.dashboard(&key).unwrap_err();
+        assert!(format!("{err:#}").contains("at least 16"), "{err:#}");
+        std::fs::write(&path, "admin_token = 'long-enough-admin-token'").unwrap();
+        let settings = Settings::load(&flags, None).unwrap();
+        let dashboard = settings.dashboard(&key).unwrap();
+        assert!(dashboard.admin_token.is_some());
+        assert!(!dashboard.secure_cookie);
+    }
+
+    #[test]
     fn public_urls_must_be_plain_http_addresses() {
         assert_eq!(
             parse_public_url("https://atsbridge.example.com/base/").unwrap(),
@@ -299,6 +356,8 @@ mod tests {
             scheduler: false,
             allow_private_webhook_urls: false,
             store: StoreOptions::default(),
+            admin_token: Some("dashboard-admin-token-value".into()),
+            dashboard_secure_cookie: false,
             public_url: "http://127.0.0.1:1".into(),
         };
         let debug = format!("{settings:?}");
@@ -317,11 +376,14 @@ mod tests {
             scheduler: false,
             allow_private_webhook_urls: false,
             store: StoreOptions::default(),
+            admin_token: Some("dashboard-admin-token-value".into()),
+            dashboard_secure_cookie: false,
             public_url: "http://127.0.0.1:1".into(),
         };
         let key = settings.secret_key.as_ref().unwrap().to_base64();
         let debug = format!("{settings:?}");
         assert!(!debug.contains(&key));
+        assert!(!debug.contains("dashboard-admin-token-value"));
         assert!(debug.contains("[REDACTED]"));
     }
 }

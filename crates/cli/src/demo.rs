@@ -8,6 +8,8 @@ use std::path::PathBuf;
 use anyhow::{Context as _, bail};
 use atsbridge_erecruiter_sandbox::{Sandbox, SandboxConfig, SandboxSeed};
 use atsbridge_server::ServerConfig;
+use atsbridge_server::dashboard::session::generate_token;
+use atsbridge_server::dashboard::{AdminToken, DashboardConfig, SessionKey};
 use atsbridge_store::{IntegrationSettings, NewIntegration, SecretKey, SyncMode};
 use tokio_util::sync::CancellationToken;
 
@@ -200,6 +202,8 @@ pub async fn run(args: DemoArgs) -> anyhow::Result<()> {
             })?,
         _ => SecretKey::generate(),
     };
+    let session_key =
+        SessionKey::from_bytes(key.derive_key(crate::config::DASHBOARD_SESSION_PURPOSE));
     let store = runtime::open_store(
         &db_path.to_string_lossy(),
         key,
@@ -246,12 +250,27 @@ pub async fn run(args: DemoArgs) -> anyhow::Result<()> {
             .await?;
     eprintln!("{}", runtime::summary_table(&summary));
 
+    // The configured admin token when there is one, else a new one for this demo.
+    let admin_token = std::env::var(crate::config::ENV_ADMIN_TOKEN)
+        .ok()
+        .filter(|t| !t.trim().is_empty())
+        .map_or_else(generate_token, |t| t.trim().to_owned());
+    let dashboard = DashboardConfig {
+        admin_token: Some(
+            AdminToken::new(&admin_token)
+                .with_context(|| format!("{} is not usable", crate::config::ENV_ADMIN_TOKEN))?,
+        ),
+        session_key,
+        ..DashboardConfig::default()
+    };
+
     let server_url = format!("http://{local}/v1");
     let id = integration.id.as_str();
     println!();
     println!("atsbridge demo is serving {server_url}");
     println!("  API key:        {api_key}");
     println!("  integration id: {id}");
+    println!("  dashboard:      http://{local}/dashboard (admin token: {admin_token})");
     println!();
     println!("Try:");
     println!("  curl -s {server_url}/check-api-key -H 'Authorization: Bearer {api_key}'");
@@ -275,6 +294,8 @@ pub async fn run(args: DemoArgs) -> anyhow::Result<()> {
             "api_key": api_key,
             "integration_id": id,
             "server_url": server_url,
+            "dashboard_url": format!("http://{local}/dashboard"),
+            "admin_token": admin_token,
             "sandbox": connect_fields,
         });
         std::fs::write(path, serde_json::to_vec_pretty(&info)?)
@@ -282,6 +303,7 @@ pub async fn run(args: DemoArgs) -> anyhow::Result<()> {
     }
 
     let config = ServerConfig {
+        dashboard,
         public_url: format!("http://{local}"),
         ..ServerConfig::default()
     };

@@ -86,6 +86,9 @@ enum Command {
     },
     /// Print a new random secret key for $ATSBRIDGE_SECRET_KEY.
     SecretKey,
+    /// Create the operator dashboard's admin token: printed once, stored as a hash. Running it
+    /// again replaces the token and ends every dashboard session.
+    AdminToken,
     /// Work on whole databases.
     #[command(subcommand)]
     Store(StoreCommand),
@@ -282,6 +285,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             println!("{}", atsbridge_store::SecretKey::generate().to_base64());
             Ok(())
         }
+        Command::AdminToken => commands::admin_token(&flags).await,
         Command::Store(StoreCommand::Copy { from, to }) => {
             commands::copy_store(&flags, &from, &to).await
         }

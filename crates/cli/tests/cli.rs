@@ -443,6 +443,45 @@ async fn sync_beside_a_live_run_of_the_integration_refuses_and_names_it() {
     );
 }
 
+#[tokio::test]
+async fn admin_token_prints_a_new_token_once_and_stores_only_its_hash() {
+    let dir = tempfile::tempdir().unwrap();
+    let key = secret_key(dir.path());
+    let first = atsbridge(dir.path(), &key, &["admin-token"]);
+    assert!(first.status.success(), "{:?}", text(&first));
+    let (token, stderr) = text(&first);
+    let token = token.trim().to_owned();
+    assert!(
+        token.starts_with("atsb_admin_") && token.len() > 40,
+        "{token}"
+    );
+    assert!(stderr.contains("shown once"), "{stderr}");
+    let second = atsbridge(dir.path(), &key, &["admin-token"]);
+    let replacement = text(&second).0.trim().to_owned();
+    assert_ne!(token, replacement);
+
+    let store = atsbridge_store::SqliteStore::open(
+        dir.path().join("test.db"),
+        atsbridge_store::SecretKey::from_base64(&key).unwrap(),
+    )
+    .unwrap();
+    use atsbridge_store::Store as _;
+    let stored = store.admin_token_hash().await.unwrap().unwrap();
+    assert_eq!(
+        stored,
+        atsbridge_server::dashboard::session::hash_token(&replacement)
+    );
+    // Neither the database nor its write-ahead log holds the token itself.
+    for entry in std::fs::read_dir(dir.path()).unwrap() {
+        let raw = std::fs::read(entry.unwrap().path()).unwrap();
+        let haystack = String::from_utf8_lossy(&raw);
+        assert!(
+            !haystack.contains(&replacement),
+            "the token itself was stored"
+        );
+    }
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn the_integration_lifecycle_from_the_command_line() {
     use atsbridge_store::{

@@ -2,6 +2,7 @@
 
 use std::time::Duration;
 
+use crate::dashboard::DashboardConfig;
 use crate::data_url::DataUrlPolicy;
 
 /// Settings of the HTTP API.
@@ -15,6 +16,8 @@ pub struct ServerConfig {
     pub data_url_max_bytes: usize,
     /// Deadline for one `data_url` download.
     pub data_url_timeout: Duration,
+    /// The operator dashboard's admin token and session settings.
+    pub dashboard: DashboardConfig,
     /// The address under which this server is reached from outside (scheme, host, optional
     /// port and path prefix): connect links, asset URLs and webhook `log_url`s start with it.
     pub public_url: String,
@@ -33,6 +36,7 @@ impl Default for ServerConfig {
             allow_private_data_urls: false,
             data_url_max_bytes: 25 * 1024 * 1024,
             data_url_timeout: Duration::from_secs(30),
+            dashboard: DashboardConfig::default(),
             public_url: "http://127.0.0.1:8080".to_owned(),
             connect_link_ttl: Duration::from_secs(60 * 60),
             magic_link_ttl: Duration::from_secs(7 * 24 * 60 * 60),

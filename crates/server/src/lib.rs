@@ -12,6 +12,7 @@ pub mod auth;
 pub mod config;
 pub mod connect_page;
 pub mod cursor;
+pub mod dashboard;
 pub mod data_url;
 pub mod error;
 pub mod extract;

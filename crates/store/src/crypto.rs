@@ -49,6 +49,18 @@ impl SecretKey {
         BASE64.encode(self.0)
     }
 
+    /// A separate 32-byte key for `purpose` (e.g. signing dashboard sessions), derived one
+    /// way from this key: it reveals nothing about the key and differs per purpose, so
+    /// every process configured with the same secret key derives the same one.
+    pub fn derive_key(&self, purpose: &str) -> [u8; 32] {
+        let mut hasher = Sha256::new();
+        hasher.update(b"atsbridge derived key v1\0");
+        hasher.update((purpose.len() as u64).to_be_bytes());
+        hasher.update(purpose.as_bytes());
+        hasher.update(self.0);
+        hasher.finalize().into()
+    }
+
     fn cipher(&self) -> XChaCha20Poly1305 {
         XChaCha20Poly1305::new(Key::from_slice(&self.0))
     }
@@ -155,6 +167,16 @@ mod tests {
             key.open(&sealed, b"other"),
             Err(StoreError::WrongEncryptionKey)
         ));
+    }
+
+    #[test]
+    fn derived_keys_are_stable_per_purpose_and_differ_from_the_key() {
+        let key = SecretKey::generate();
+        let again = SecretKey::from_base64(&key.to_base64()).unwrap();
+        assert_eq!(key.derive_key("a"), again.derive_key("a"));
+        assert_ne!(key.derive_key("a"), key.derive_key("b"));
+        assert_ne!(key.derive_key("a"), SecretKey::generate().derive_key("a"));
+        assert_ne!(key.derive_key("a"), key.0);
     }
 
     #[test]

@@ -12,6 +12,7 @@
 
 mod copy;
 mod crypto;
+mod dashboard;
 mod error;
 mod explain;
 mod export;
@@ -30,6 +31,7 @@ use atsbridge_schema::{KomboId, Model, Timestamp};
 
 pub use copy::{COPY_PAGE_ROWS, TableCheck, compare_stores, copy_store, table_digest};
 pub use crypto::SecretKey;
+pub use dashboard::{DailyChanges, ModelRecordCount};
 pub use error::StoreError;
 pub use explain::{QueryPlan, full_scans};
 pub use export::{ExportKey, ExportRow, ExportTable};
@@ -570,6 +572,30 @@ pub trait Store: Send + Sync {
 
     /// The `n` most recent runs of an integration, newest first.
     async fn last_runs(&self, integration_id: &IntegrationId, n: u32) -> StoreResult<Vec<SyncRun>>;
+
+    // ---- operator dashboard ----
+
+    /// Stores the SHA-256 hash of the dashboard's admin token, replacing an earlier one
+    /// (`atsbridge admin-token`). The token itself is never stored.
+    async fn set_admin_token_hash(&self, sha256: &[u8; 32]) -> StoreResult<()>;
+
+    /// The hash stored by [`Store::set_admin_token_hash`], if any.
+    async fn admin_token_hash(&self) -> StoreResult<Option<[u8; 32]>>;
+
+    /// Live and deleted records of an integration per model (models without records are
+    /// left out), counted from indexes.
+    async fn record_counts(
+        &self,
+        integration_id: &IntegrationId,
+    ) -> StoreResult<Vec<ModelRecordCount>>;
+
+    /// How many records of each model got their current `changed_at` on each UTC day from
+    /// the day of `since` on (days without changes are left out), ordered by model and day.
+    async fn changed_at_histogram(
+        &self,
+        integration_id: &IntegrationId,
+        since: Timestamp,
+    ) -> StoreResult<Vec<DailyChanges>>;
 
     // ---- whole-store copy ----
 

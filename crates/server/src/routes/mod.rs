@@ -111,6 +111,7 @@ pub fn build_router(state: AppState) -> Router {
 
     Router::new()
         .nest("/v1", v1)
+        .nest("/dashboard", crate::dashboard::router())
         .merge(crate::connect_page::router())
         .fallback(unknown_route)
         .method_not_allowed_fallback(method_not_allowed)

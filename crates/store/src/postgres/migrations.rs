@@ -22,6 +22,10 @@ const MIGRATIONS: &[(i64, &str)] = &[
         3,
         include_str!("../../migrations/postgres/0003_webhooks.sql"),
     ),
+    (
+        4,
+        include_str!("../../migrations/postgres/0004_records_by_changed_at.sql"),
+    ),
 ];
 
 /// Key of the advisory lock that serializes migrations across processes ("atsbmigr").

@@ -32,6 +32,7 @@
 //! - Recording a run locks the integration's row (`SELECT … FOR NO KEY UPDATE`) before it
 //!   checks for a queued or running run, so two processes cannot both record one.
 
+mod dashboard;
 mod export;
 mod lifecycle;
 mod migrations;
@@ -904,6 +905,35 @@ impl Store for PgStore {
 
     async fn fail_stale_runs(&self, now: Timestamp) -> StoreResult<u64> {
         runs::fail_stale_runs(&mut self.client().await?, now, self.inner.run_lease).await
+    }
+
+    async fn set_admin_token_hash(&self, sha256: &[u8; 32]) -> StoreResult<()> {
+        dashboard::set_admin_token_hash(&self.client().await?, sha256).await
+    }
+
+    async fn admin_token_hash(&self) -> StoreResult<Option<[u8; 32]>> {
+        dashboard::admin_token_hash(&self.client().await?).await
+    }
+
+    async fn record_counts(
+        &self,
+        integration_id: &IntegrationId,
+    ) -> StoreResult<Vec<crate::ModelRecordCount>> {
+        dashboard::record_counts(&self.client().await?, &self.inner.log, integration_id).await
+    }
+
+    async fn changed_at_histogram(
+        &self,
+        integration_id: &IntegrationId,
+        since: Timestamp,
+    ) -> StoreResult<Vec<crate::DailyChanges>> {
+        dashboard::changed_at_histogram(
+            &self.client().await?,
+            &self.inner.log,
+            integration_id,
+            since,
+        )
+        .await
     }
 
     async fn last_runs(&self, integration_id: &IntegrationId, n: u32) -> StoreResult<Vec<SyncRun>> {

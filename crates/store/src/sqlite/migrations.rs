@@ -41,6 +41,11 @@ const MIGRATIONS: &[Migration] = &[
         sql: include_str!("../../migrations/0005_webhooks.sql"),
         then: None,
     },
+    Migration {
+        version: 6,
+        sql: include_str!("../../migrations/0006_records_by_changed_at.sql"),
+        then: None,
+    },
 ];
 
 /// The schema version this build creates and understands.

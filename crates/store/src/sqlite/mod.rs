@@ -5,6 +5,7 @@
 //! on tokio's blocking thread pool.
 
 mod convert;
+mod dashboard;
 mod export;
 mod lifecycle;
 mod migrations;
@@ -928,6 +929,35 @@ impl Store for SqliteStore {
 
     fn run_lease(&self) -> Duration {
         self.inner.run_lease
+    }
+
+    async fn set_admin_token_hash(&self, sha256: &[u8; 32]) -> StoreResult<()> {
+        let sha256 = *sha256;
+        self.write(move |conn, _| dashboard::set_admin_token_hash(conn, &sha256))
+            .await
+    }
+
+    async fn admin_token_hash(&self) -> StoreResult<Option<[u8; 32]>> {
+        self.read(|conn, _| dashboard::admin_token_hash(conn)).await
+    }
+
+    async fn record_counts(
+        &self,
+        integration_id: &IntegrationId,
+    ) -> StoreResult<Vec<crate::ModelRecordCount>> {
+        let id = integration_id.clone();
+        self.read(move |conn, inner| dashboard::record_counts(conn, &inner.log, &id))
+            .await
+    }
+
+    async fn changed_at_histogram(
+        &self,
+        integration_id: &IntegrationId,
+        since: Timestamp,
+    ) -> StoreResult<Vec<crate::DailyChanges>> {
+        let id = integration_id.clone();
+        self.read(move |conn, inner| dashboard::changed_at_histogram(conn, &inner.log, &id, since))
+            .await
     }
 
     async fn last_runs(&self, integration_id: &IntegrationId, n: u32) -> StoreResult<Vec<SyncRun>> {

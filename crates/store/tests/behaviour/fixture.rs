@@ -117,8 +117,8 @@ impl Fixture {
     /// The schema version this build writes on the fixture's backend.
     pub fn latest_schema_version(&self) -> i64 {
         match self.backend() {
-            Backend::Sqlite => 5,
-            Backend::Postgres => 3,
+            Backend::Sqlite => 6,
+            Backend::Postgres => 4,
         }
     }
 

@@ -15,6 +15,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod copy;
+mod dashboard;
 mod fixture;
 mod lifecycle;
 mod plans;

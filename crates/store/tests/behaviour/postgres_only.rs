@@ -37,7 +37,7 @@ async fn instances_starting_together_migrate_once() {
         .iter()
         .map(|row| row.get(0))
         .collect();
-    assert_eq!(versions, vec![1, 2, 3]);
+    assert_eq!(versions, vec![1, 2, 3, 4]);
     let checks: i64 = client
         .query_one("SELECT count(*) FROM store_meta", &[])
         .await

@@ -66,7 +66,7 @@ async fn the_lease_migration_upgrades_a_database_of_the_first_schema() {
     let version: i64 = raw
         .query_row("PRAGMA user_version", [], |row| row.get(0))
         .unwrap();
-    assert_eq!(version, 5);
+    assert_eq!(version, 6);
     let has_heartbeat: bool = raw
         .query_row(
             "SELECT EXISTS (SELECT 1 FROM pragma_table_info('sync_runs')
