@@ -5,6 +5,7 @@
 //! `docs/images/`.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod connect;
 mod dashboard;
 mod harness;
 
