@@ -503,3 +503,105 @@ async fn the_integration_page_lists_its_environments_webhook_deliveries() {
         "the URL's query is on the page"
     );
 }
+
+#[tokio::test]
+async fn keys_are_rotated_and_revoked_and_webhook_endpoints_managed_from_the_overview() {
+    let app = app_with_token(Some(TOKEN)).await;
+    let cookie = login(&app, TOKEN).await;
+    let (_, page) = get_page(&app, "/dashboard", Some(&cookie)).await;
+    assert!(page.contains("last used"), "{page}");
+    assert!(!page.contains(&app.key), "a key secret on the page");
+    let csrf = csrf_of(&page);
+    let keys = app.store.list_api_keys(&app.environment).await.unwrap();
+    let env = app.environment.as_str();
+    let post = |path: String, form: Vec<(&'static str, String)>| {
+        let cookie = cookie.clone();
+        let base = app.base.clone();
+        async move {
+            client()
+                .post(format!("{base}{path}"))
+                .header(COOKIE, cookie)
+                .form(&form)
+                .send()
+                .await
+                .unwrap()
+        }
+    };
+
+    // Without the CSRF token nothing happens.
+    let rotate = format!(
+        "/dashboard/environments/{env}/keys/{}/rotate",
+        keys[0].id.as_str()
+    );
+    let response = post(rotate.clone(), vec![("csrf", "nope".into())]).await;
+    assert_eq!(response.status(), StatusCode::BAD_REQUEST);
+    let (status, _) = app.get("/v1/check-api-key").await;
+    assert_eq!(status, 200, "the key still works");
+
+    // Rotate: the old key stops at once, the new one is shown once and works.
+    let response = post(rotate, vec![("csrf", csrf.clone())]).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let body = response.text().await.unwrap();
+    let marker = "id=\"api-key\" type=\"text\" readonly value=\"";
+    let start = body.find(marker).unwrap() + marker.len();
+    let new_key = body[start..start + body[start..].find('"').unwrap()].to_owned();
+    let (status, _) = app.get("/v1/check-api-key").await;
+    assert_eq!(status, 401, "the rotated-away key still works");
+    let (status, _) = app.get_as("/v1/check-api-key", Some(&new_key), None).await;
+    assert_eq!(status, 200);
+
+    // Revoke the new key.
+    let keys = app.store.list_api_keys(&app.environment).await.unwrap();
+    let revoke = format!(
+        "/dashboard/environments/{env}/keys/{}/revoke",
+        keys[0].id.as_str()
+    );
+    let response = post(revoke, vec![("csrf", csrf.clone())]).await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    let (status, _) = app.get_as("/v1/check-api-key", Some(&new_key), None).await;
+    assert_eq!(status, 401);
+
+    // Webhook endpoints: private addresses are refused, a public one is added with its
+    // secret shown once, then removed.
+    let add = format!("/dashboard/environments/{env}/webhooks");
+    let response = post(
+        add.clone(),
+        vec![
+            ("csrf", csrf.clone()),
+            ("url", "http://169.254.169.254/x".into()),
+        ],
+    )
+    .await;
+    assert_eq!(response.status(), StatusCode::BAD_REQUEST);
+    let response = post(
+        add,
+        vec![
+            ("csrf", csrf.clone()),
+            ("url", "https://hooks.example/in".into()),
+        ],
+    )
+    .await;
+    assert_eq!(response.status(), StatusCode::OK);
+    assert!(response.text().await.unwrap().contains("whsec_"));
+    let endpoints = app
+        .store
+        .list_webhook_endpoints(Some(&app.environment))
+        .await
+        .unwrap();
+    assert_eq!(endpoints.len(), 1);
+    let (_, page) = get_page(&app, "/dashboard", Some(&cookie)).await;
+    assert!(page.contains("https://hooks.example/in"));
+    let remove = format!(
+        "/dashboard/environments/{env}/webhooks/{}/remove",
+        endpoints[0].id.as_str()
+    );
+    let response = post(remove, vec![("csrf", csrf)]).await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    assert!(
+        app.store
+            .list_webhook_endpoints(Some(&app.environment))
+            .await
+            .unwrap()
+            .is_empty()
+    );
+}

@@ -10,6 +10,7 @@
 mod chart;
 mod connectors;
 mod integration;
+mod keys;
 mod login;
 mod overview;
 pub mod session;
@@ -48,6 +49,22 @@ pub fn router() -> Router<AppState> {
         .route(
             "/integrations/{integration_id}/relink",
             post(wiring::relink),
+        )
+        .route(
+            "/environments/{environment_id}/keys/{key_id}/revoke",
+            post(keys::revoke),
+        )
+        .route(
+            "/environments/{environment_id}/keys/{key_id}/rotate",
+            post(keys::rotate),
+        )
+        .route(
+            "/environments/{environment_id}/webhooks",
+            post(keys::add_endpoint),
+        )
+        .route(
+            "/environments/{environment_id}/webhooks/{endpoint_id}/remove",
+            post(keys::remove_endpoint),
         )
         .route("/connectors", get(connectors::list))
         .route("/connectors/{tool}", get(connectors::show))

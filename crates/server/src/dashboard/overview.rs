@@ -83,6 +83,7 @@ pub(crate) async fn show(
     for environment in &environments {
         keys.push(store.list_api_keys(&environment.id).await?);
     }
+    let endpoints = super::keys::endpoints_of(&state, &environments).await?;
     let mut integrations = Vec::new();
     for integration in store.list_integrations(None).await? {
         integrations.push(IntegrationSummary::load(&state, integration).await?);
@@ -101,8 +102,8 @@ pub(crate) async fn show(
             (integrations_table(&environments, &integrations, now))
         }
         section.card aria-labelledby="environments-heading" {
-            h2 #environments-heading { "Environments and API keys" }
-            (environments_table(&environments, &keys))
+            h2 #environments-heading { "Environments, API keys and webhooks" }
+            (environments_table(&environments, &keys, &endpoints, &admin.csrf))
         }
     };
     let frame = Frame {
@@ -181,7 +182,12 @@ fn integrations_table(
     }
 }
 
-fn environments_table(environments: &[Environment], keys: &[Vec<ApiKey>]) -> Markup {
+fn environments_table(
+    environments: &[Environment],
+    keys: &[Vec<ApiKey>],
+    endpoints: &[Vec<atsbridge_store::WebhookEndpoint>],
+    csrf: &str,
+) -> Markup {
     if environments.is_empty() {
         return html! {
             p.muted { "No environment yet. Create one with " code { "atsbridge environments add <name>" } "." }
@@ -194,28 +200,20 @@ fn environments_table(environments: &[Environment], keys: &[Vec<ApiKey>]) -> Mar
                     tr {
                         th scope="col" { "Environment" }
                         th scope="col" { "Created" }
-                        th scope="col" { "API keys (label · created)" }
+                        th scope="col" { "API keys" }
+                        th scope="col" { "Webhook endpoints" }
                     }
                 }
                 tbody {
-                    @for (environment, keys) in environments.iter().zip(keys) {
+                    @for ((environment, keys), endpoints) in environments.iter().zip(keys).zip(endpoints) {
                         tr {
                             td {
                                 span.strong { (environment.name) }
                                 div.sub.mono { (environment.id.as_str()) }
                             }
                             td { (views::time(environment.created_at)) }
-                            td {
-                                @if keys.is_empty() {
-                                    span.muted { "none" }
-                                } @else {
-                                    ul.plain {
-                                        @for key in keys {
-                                            li { span.strong { (key.label) } " · " (views::time(key.created_at)) }
-                                        }
-                                    }
-                                }
-                            }
+                            td { (super::keys::keys_cell(&environment.id, keys, csrf)) }
+                            td { (super::keys::webhooks_cell(&environment.id, endpoints, csrf)) }
                         }
                     }
                 }

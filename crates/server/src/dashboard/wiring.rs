@@ -33,7 +33,7 @@ pub(crate) async fn webhook_deliveries(
 }
 
 /// An endpoint URL without its query and fragment (they may carry credentials).
-fn endpoint_label(raw: &str) -> String {
+pub(crate) fn endpoint_label(raw: &str) -> String {
     match url::Url::parse(raw) {
         Ok(mut url) => {
             url.set_query(None);
