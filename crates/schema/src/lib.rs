@@ -14,6 +14,7 @@ pub mod answer;
 pub mod assemble;
 pub mod catalog;
 pub mod common;
+pub mod email;
 pub mod enums;
 pub mod envelope;
 pub mod format;

@@ -39,6 +39,13 @@ where
         } else {
             &bytes
         };
+        // Every Kombo request body is a JSON object; serde would read an array into a struct
+        // field by field, so `[]` must be refused before it gets there.
+        if slice.iter().find(|b| !b.is_ascii_whitespace()) != Some(&b'{') {
+            return Err(ApiError::input_invalid(
+                "the request body must be a JSON object",
+            ));
+        }
         let mut deserializer = serde_json::Deserializer::from_slice(slice);
         let value = serde_path_to_error::deserialize(&mut deserializer).map_err(|err| {
             let path = err.path().to_string();

@@ -1322,3 +1322,49 @@ async fn fields_of_records_a_write_action_returns_are_recorded() {
             .as_str()
     );
 }
+
+#[tokio::test]
+async fn bad_emails_tags_and_non_object_bodies_are_refused_before_the_provider() {
+    let app = TestApp::start(Options::default()).await;
+    app.sync().await;
+    let calls_before = app.calls().len();
+    for candidate in [
+        json!({"first_name": "A", "last_name": "B", "email_address": "not-an-email"}),
+        json!({"first_name": "A", "last_name": "B", "email_address": "ab@example.com",
+               "additional_email_addresses": [{"type": "WORK", "email_address": "x@y"}]}),
+    ] {
+        let (status, body) = app
+            .post(
+                "/v1/ats/jobs/remote:job-2/applications",
+                json!({"candidate": candidate}),
+            )
+            .await;
+        assert_eq!(status, 400, "{body}");
+        assert_eq!(error_code(&body), "PLATFORM.INPUT_INVALID");
+        assert!(
+            body["error"]["message"]
+                .as_str()
+                .unwrap()
+                .contains("e-mail")
+        );
+    }
+    let candidates = app.all_pages("/v1/ats/candidates?page_size=1").await;
+    let candidate_id = candidates[0][0]["id"].as_str().unwrap().to_owned();
+    let tags = format!("/v1/ats/candidates/{candidate_id}/tags");
+    for name in ["x".repeat(256), "bad\u{0}name".to_owned()] {
+        let (status, body) = app.post(&tags, json!({"tag": {"name": name}})).await;
+        assert_eq!(status, 400, "{body}");
+        assert_eq!(error_code(&body), "PLATFORM.INPUT_INVALID");
+    }
+    assert_eq!(
+        app.calls().len(),
+        calls_before,
+        "the provider saw a refused request"
+    );
+
+    // A JSON array is not an object, even where every field is optional.
+    let (status, body) = app.post_raw("/v1/force-sync", "[]").await;
+    assert_eq!(status, 400, "{body}");
+    assert_eq!(error_code(&body), "PLATFORM.INPUT_INVALID");
+    assert!(app.trigger.requests.lock().unwrap().is_empty());
+}

@@ -426,6 +426,7 @@ pub async fn create_application(
 ) -> ActionResult<wire::CreatedApplication> {
     let integration = &scope.integration;
     ensure_action(&state, integration, Action::CreateApplication)?;
+    check_candidate_emails(&body.candidate)?;
     let mut notes = Vec::new();
     let resolved = resolve_create(
         &state,
@@ -486,6 +487,7 @@ pub async fn create_candidate(
 ) -> ActionResult<wire::Candidate> {
     let integration = &scope.integration;
     ensure_action(&state, integration, Action::CreateCandidate)?;
+    check_candidate_emails(&body.candidate)?;
     let mut notes = Vec::new();
     let resolved = resolve_create(
         &state,
@@ -542,12 +544,46 @@ pub async fn create_candidate(
     Ok(Json(ActionEnvelope::new(data, warnings(notes))))
 }
 
+/// Longest tag name accepted. eRecruiter documents no limit; 255 characters is what most
+/// ATSs allow and far above any real tag.
+pub const MAX_TAG_NAME_CHARS: usize = 255;
+
 fn tag_name(name: &str) -> Result<String, ApiError> {
     let name = name.trim();
     if name.is_empty() {
         return Err(ApiError::input_invalid("`tag.name` must not be empty"));
     }
+    if name.chars().count() > MAX_TAG_NAME_CHARS {
+        return Err(ApiError::input_invalid(format!(
+            "`tag.name` must have at most {MAX_TAG_NAME_CHARS} characters"
+        )));
+    }
+    if name.chars().any(char::is_control) {
+        return Err(ApiError::input_invalid(
+            "`tag.name` must not contain control characters",
+        ));
+    }
     Ok(name.to_owned())
+}
+
+/// Refuses a candidate whose e-mail addresses are not e-mail addresses (Kombo:
+/// `format: email`, answered with `PLATFORM.INPUT_INVALID`).
+fn check_candidate_emails(
+    candidate: &atsbridge_schema::action::CandidateInput,
+) -> Result<(), ApiError> {
+    if !atsbridge_schema::email::is_plausible_email(&candidate.email_address) {
+        return Err(ApiError::input_invalid(
+            "`candidate.email_address` must be an e-mail address",
+        ));
+    }
+    for (index, extra) in candidate.additional_email_addresses.iter().enumerate() {
+        if !atsbridge_schema::email::is_plausible_email(&extra.email_address) {
+            return Err(ApiError::input_invalid(format!(
+                "`candidate.additional_email_addresses[{index}].email_address` must be an e-mail address"
+            )));
+        }
+    }
+    Ok(())
 }
 
 /// Runs an action that answers `{}`, storing the records it returns.
