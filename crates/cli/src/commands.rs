@@ -121,17 +121,18 @@ pub async fn sync(flags: &ConfigFlags, integration: &str, delta: bool) -> anyhow
     } else {
         SyncMode::Full
     };
+    let lease = store.run_lease();
     let summary =
         runtime::sync_with_progress(store, &runtime::registry()?, &integration, mode, true)
             .await
-            .map_err(explain_run_in_progress)?;
+            .map_err(|error| explain_run_in_progress(error, lease))?;
     println!("{}", runtime::summary_table(&summary));
     Ok(())
 }
 
 /// Rewrites the store's refusal to start a second run of an integration into a message that
 /// names the other run and says how a stale one gets closed; other errors pass unchanged.
-fn explain_run_in_progress(error: anyhow::Error) -> anyhow::Error {
+fn explain_run_in_progress(error: anyhow::Error, lease: std::time::Duration) -> anyhow::Error {
     match error.downcast_ref::<SyncError>() {
         Some(SyncError::RunInProgress {
             integration_id,
@@ -149,8 +150,10 @@ fn explain_run_in_progress(error: anyhow::Error) -> anyhow::Error {
                 "cannot sync {integration_id}: sync run {run_id} of this integration is already \
                  {status} ({when} {since}), by `atsbridge serve` or another `atsbridge sync`; only \
                  one run per integration may be in progress. Wait for it to finish. If the \
-                 process running it was killed, the run stays recorded as {status} until \
-                 `atsbridge serve` starts, which closes such interrupted runs as failed.",
+                 process running it was killed, its lease expires within {lease} s of its last \
+                 heartbeat; after that the next run of this integration (this command, run \
+                 again) closes it as failed.",
+                lease = lease.as_secs(),
                 status = status.as_str()
             )
         }

@@ -423,10 +423,15 @@ async fn sync_beside_a_live_run_of_the_integration_refuses_and_names_it() {
     .unwrap();
     assert!(!out.status.success());
     let stderr = text(&out).1;
+    assert!(
+        !stderr.contains("`atsbridge serve` starts"),
+        "the old, wrong explanation is back: {stderr}"
+    );
     for expected in [
         format!("sync run {live} of this integration is already running"),
         format!("started {since}"),
-        "`atsbridge serve` starts".to_owned(),
+        "its lease expires within 120 s of its last heartbeat".to_owned(),
+        "the next run of this integration".to_owned(),
     ] {
         assert!(
             stderr.contains(&expected),

@@ -700,7 +700,24 @@ pub async fn add_candidate_attachment(
     finish_simple(&state, integration, outcome).await
 }
 
+/// Longest result-link URL accepted (the common limit of browsers and HTTP servers).
+pub const MAX_RESULT_LINK_URL_CHARS: usize = 2048;
+/// Longest result-link label accepted.
+pub const MAX_RESULT_LINK_LABEL_CHARS: usize = 255;
+
 fn check_link(link: &AddResultLinkRequest) -> Result<(), ApiError> {
+    if link.url.chars().count() > MAX_RESULT_LINK_URL_CHARS {
+        return Err(ApiError::input_invalid(format!(
+            "`url` must have at most {MAX_RESULT_LINK_URL_CHARS} characters"
+        )));
+    }
+    if link.label.chars().count() > MAX_RESULT_LINK_LABEL_CHARS
+        || link.label.chars().any(char::is_control)
+    {
+        return Err(ApiError::input_invalid(format!(
+            "`label` must have at most {MAX_RESULT_LINK_LABEL_CHARS} characters and no control characters"
+        )));
+    }
     let url = url::Url::parse(link.url.trim())
         .map_err(|_| ApiError::input_invalid("`url` must be an absolute URL"))?;
     if !matches!(url.scheme(), "http" | "https") {
