@@ -64,9 +64,21 @@ pub(crate) fn normalized_base(base: &Url) -> Result<Url, HttpError> {
     Ok(base)
 }
 
+/// Longest relative path accepted: far above any provider route, well below the URL limits
+/// of servers and proxies (a longer one would fail at the provider with an unclear error).
+pub const MAX_PATH_LEN: usize = 2048;
+
 fn check_relative_path(relative: &str) -> Result<(), &'static str> {
     if relative.is_empty() {
         return Ok(());
+    }
+    if relative.len() > MAX_PATH_LEN {
+        return Err("the path is longer than 2048 bytes");
+    }
+    if relative.contains(';') {
+        // `..;/` is `..` to servlet containers and some proxies; provider APIs use no
+        // path parameters.
+        return Err("`;` (path parameters) is not allowed");
     }
     if relative.contains('\\') {
         return Err("backslashes are not allowed");
@@ -180,10 +192,21 @@ mod tests {
             "Job#frag",
             "Job/\n12",
             "Job/%0a",
+            "..;/x",
+            "Job/..;/..;/x",
+            "Job;jsessionid=1/x",
         ] {
             let err = join_under_base(&base(), path).unwrap_err();
             assert_eq!(err.kind(), crate::HttpErrorKind::InvalidRequest, "{path}");
         }
+    }
+
+    #[test]
+    fn refuses_overlong_paths() {
+        let long = "Job/".repeat(600);
+        let err = join_under_base(&base(), &long).unwrap_err();
+        assert_eq!(err.kind(), crate::HttpErrorKind::InvalidRequest);
+        assert!(join_under_base(&base(), &"J".repeat(MAX_PATH_LEN)).is_ok());
     }
 
     #[test]
