@@ -233,7 +233,9 @@ fn token_exchange(
                 client_info: &client_info,
             };
             let response: ApiTokenResponse = client
-                .send_json(ProviderRequest::post("").json(&body))
+                // Exchanging the key for a token changes nothing at eRecruiter, so a 5xx or
+                // a dropped connection is retried like a GET.
+                .send_json(ProviderRequest::post("").json(&body).mark_retry_safe())
                 .await?;
             if response.token.trim().is_empty() {
                 return Err(HttpError::decode(

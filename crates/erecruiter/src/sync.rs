@@ -750,6 +750,44 @@ mod tests {
         ErecruiterClient::new(&config).unwrap()
     }
 
+    /// A 5xx on the token exchange is retried (it is a POST, but a side-effect-free one), so
+    /// a provider with occasional errors does not fail runs at the first request.
+    #[tokio::test]
+    async fn a_failing_token_exchange_is_retried() {
+        let server = MockServer::start().await;
+        Mock::given(method("POST"))
+            .and(path_regex("^/Api/?$"))
+            .respond_with(ResponseTemplate::new(503))
+            .up_to_n_times(1)
+            .with_priority(1)
+            .expect(1)
+            .mount(&server)
+            .await;
+        let client = client_for(&server).await;
+        Mock::given(method("GET"))
+            .and(path("/Api/PublishedJobs"))
+            .respond_with(ResponseTemplate::new(200).set_body_json(json!({"Jobs": []})))
+            .mount(&server)
+            .await;
+        Mock::given(method("GET"))
+            .and(path_regex("^/Api/.*"))
+            .respond_with(ResponseTemplate::new(200).set_body_json(json!([])))
+            .with_priority(10)
+            .mount(&server)
+            .await;
+        let mut sink = MemorySink::new();
+        let result = run(
+            &client,
+            4,
+            &Context::new("int-1"),
+            &SyncScope::full_all_models(),
+            &mut sink,
+        )
+        .await;
+        assert!(result.is_ok(), "{result:?}");
+        server.verify().await;
+    }
+
     /// A job the job list names twice (and with members eRecruiter left `null`) is pushed
     /// once, and its questionnaire and applications are read once.
     #[tokio::test]
