@@ -448,10 +448,11 @@ impl ErecruiterClient {
         email: &str,
     ) -> Result<Vec<WithRaw<ApplicantResponse>>, ConnectorError> {
         let raw = not_found_as_none(
-            self.get_raw(ProviderRequest::get(format!(
-                "Applicants/ByEmail/{}",
-                encode_segment(email)
-            )))
+            // An e-mail address is personal data: logs and errors show the template.
+            self.get_raw(
+                ProviderRequest::get(format!("Applicants/ByEmail/{}", encode_segment(email)))
+                    .log_path_as("Applicants/ByEmail/{email}"),
+            )
             .await,
         )?;
         match raw {

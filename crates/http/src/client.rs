@@ -328,9 +328,14 @@ async fn execute(
     let method = request.method.clone();
     let url = join_under_base(&inner.base, &request.path).map_err(|err| {
         err.with_provider(inner.provider.clone())
-            .with_request(method.clone(), request.path.clone())
+            .with_request(method.clone(), request.shown_path().to_owned())
     })?;
-    let path = url.path().to_owned();
+    // What logs and errors show: the real path, or the caller's template when the path
+    // carries personal data.
+    let path = match &request.log_path {
+        Some(template) => template.clone(),
+        None => url.path().to_owned(),
+    };
     let span = tracing::info_span!(
         "provider_request",
         provider = %inner.provider,
@@ -482,7 +487,10 @@ async fn run_attempts(
         inner.metrics.retry_scheduled();
         let event = RetryEvent {
             method: request.method.clone(),
-            path: url.path().to_owned(),
+            path: request
+                .log_path
+                .clone()
+                .unwrap_or_else(|| url.path().to_owned()),
             attempt,
             kind: error.kind(),
             http_status: error.http_status().map(|status| status.as_u16()),
@@ -634,7 +642,11 @@ async fn send_attempt(
         headers: response_headers,
         body: bytes,
         method: request.method.clone(),
-        path: url.path().to_owned(),
+        // Decode errors name the request by this path: the template when there is one.
+        path: request
+            .log_path
+            .clone()
+            .unwrap_or_else(|| url.path().to_owned()),
     })
 }
 

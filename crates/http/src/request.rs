@@ -40,6 +40,7 @@ pub struct ProviderRequest {
     pub(crate) body: Option<RequestBody>,
     pub(crate) retry_safe: Option<bool>,
     pub(crate) accept_any_status: bool,
+    pub(crate) log_path: Option<String>,
 }
 
 impl ProviderRequest {
@@ -53,6 +54,7 @@ impl ProviderRequest {
             body: None,
             retry_safe: None,
             accept_any_status: false,
+            log_path: None,
         }
     }
 
@@ -118,6 +120,20 @@ impl ProviderRequest {
         self
     }
 
+    /// Shows `template` instead of the real path in logs, spans and errors, for paths that
+    /// carry personal data (e.g. `Applicants/ByEmail/{email}`). The request still goes to
+    /// the real path.
+    pub fn log_path_as(mut self, template: impl Into<String>) -> Self {
+        self.log_path = Some(template.into());
+        self
+    }
+
+    /// The path as logs and errors show it: the [`log_path_as`](Self::log_path_as) template
+    /// when one is set, else the real path.
+    pub fn shown_path(&self) -> &str {
+        self.log_path.as_deref().unwrap_or(&self.path)
+    }
+
     /// Forbids retries for this request even if its method is safe.
     pub fn mark_not_retry_safe(mut self) -> Self {
         self.retry_safe = Some(false);
@@ -178,7 +194,7 @@ impl fmt::Debug for ProviderRequest {
         };
         f.debug_struct("ProviderRequest")
             .field("method", &self.method)
-            .field("path", &self.path)
+            .field("path", &self.shown_path())
             .field("query_names", &query_names)
             .field("header_names", &header_names)
             .field("body_len", &body_len)

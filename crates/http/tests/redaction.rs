@@ -220,3 +220,41 @@ async fn paths_that_escape_the_base_are_refused_before_sending() {
     assert!(server.received_requests().await.unwrap().is_empty());
     assert_eq!(client.metrics().requests, 0);
 }
+
+/// A path with personal data in it (an e-mail lookup) reaches the provider as it is, but
+/// logs, spans and errors show only the caller's template.
+#[tokio::test]
+async fn a_path_template_keeps_personal_data_out_of_logs_and_errors() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(500))
+        .mount(&server)
+        .await;
+    let captured = Captured::default();
+    let subscriber = tracing_subscriber::fmt()
+        .with_max_level(tracing::Level::TRACE)
+        .with_writer(captured.clone())
+        .with_ansi(false)
+        .finish();
+    let _guard = tracing::subscriber::set_default(subscriber);
+    let client = builder(&server, Arc::new(RecordingSleeper::default()))
+        .build()
+        .unwrap();
+    let request = ProviderRequest::get("Applicants/ByEmail/jane.doe%40acme.example")
+        .log_path_as("Applicants/ByEmail/{email}");
+    assert!(!format!("{request:?}").contains("jane.doe"));
+    let err = client.send(request).await.unwrap_err();
+    let received = server.received_requests().await.unwrap();
+    assert!(received[0].url.path().contains("jane.doe%40acme.example"));
+    for (label, text) in [
+        ("error", err.to_string()),
+        ("debug", format!("{err:?}")),
+        ("tracing", captured.text()),
+    ] {
+        assert!(
+            !text.contains("jane.doe"),
+            "{label} shows the address: {text}"
+        );
+    }
+    assert!(err.to_string().contains("{email}"), "{err}");
+}
