@@ -424,7 +424,10 @@ fn openapi_document() -> Value {
             summary: "Get integration fields",
             integration_scoped: false,
             authenticated: true,
-            query: vec![],
+            query: vec![
+                text("cursor", "The `next` value of the previous page."),
+                text("page_size", "Results per page."),
+            ],
             request: None,
             response: response::<SuccessEnvelope<FieldPage<IntegrationFieldView>>>(&mut responses),
         },
@@ -446,7 +449,10 @@ fn openapi_document() -> Value {
             summary: "Get custom fields with current mappings",
             integration_scoped: false,
             authenticated: true,
-            query: vec![],
+            query: vec![
+                text("cursor", "The `next` value of the previous page."),
+                text("page_size", "Results per page."),
+            ],
             request: None,
             response: response::<SuccessEnvelope<FieldPage<CustomFieldView>>>(&mut responses),
         },
