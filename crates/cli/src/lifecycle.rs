@@ -1,8 +1,9 @@
 //! `atsbridge integrations show|enable|disable|connect-link|relink`: the integration
 //! lifecycle from the command line, the same operations the `/v1/integrations` API offers.
 
-use anyhow::{Context as _, anyhow, bail};
+use anyhow::{anyhow, bail};
 use atsbridge_schema::Timestamp;
+use atsbridge_server::routes::connect::{Language, LinkType, link_expiry};
 use atsbridge_server::{ServerConfig, connect_page_url};
 use atsbridge_store::{EndUser, NewConnectLink};
 use comfy_table::Table;
@@ -38,22 +39,19 @@ pub struct ConnectLinkArgs {
     pub magic_link: bool,
 }
 
-fn expires_in(duration: std::time::Duration) -> anyhow::Result<Timestamp> {
-    let duration = chrono::Duration::from_std(duration).context("link lifetime")?;
-    Ok(Timestamp::from(chrono::Utc::now() + duration))
+fn parse_language(text: &str) -> anyhow::Result<Language> {
+    text.parse::<Language>()
+        .map_err(|message| anyhow::anyhow!("--language: {message} (fr, it and es show English)"))
 }
 
-fn check_language(language: &str) -> anyhow::Result<()> {
-    if !matches!(language, "en" | "de" | "fr" | "it" | "es") {
-        bail!("--language must be one of en, de, fr, it, es (fr, it and es show English)");
-    }
-    Ok(())
+fn now() -> Timestamp {
+    Timestamp::from(chrono::Utc::now())
 }
 
 /// `atsbridge integrations connect-link`.
 pub async fn connect_link(flags: &ConfigFlags, args: ConnectLinkArgs) -> anyhow::Result<()> {
-    check_language(&args.language)?;
-    if !atsbridge_server::routes::connect::is_plausible_email(&args.email) {
+    let language = parse_language(&args.language)?;
+    if !atsbridge_schema::email::is_plausible_email(&args.email) {
         bail!("--email `{}` is not an e-mail address", args.email);
     }
     if args.organization.trim().is_empty() {
@@ -71,11 +69,10 @@ pub async fn connect_link(flags: &ConfigFlags, args: ConnectLinkArgs) -> anyhow:
     let environment = find_environment(store.as_ref(), &args.environment)
         .await?
         .ok_or_else(|| anyhow!("no environment `{}`", args.environment))?;
-    let defaults = ServerConfig::default();
-    let (link_type, ttl) = if args.magic_link {
-        ("MAGIC_LINK", defaults.magic_link_ttl)
+    let link_type = if args.magic_link {
+        LinkType::MagicLink
     } else {
-        ("EMBEDDED", defaults.connect_link_ttl)
+        LinkType::Embedded
     };
     let token = store
         .create_connect_link(NewConnectLink {
@@ -87,9 +84,9 @@ pub async fn connect_link(flags: &ConfigFlags, args: ConnectLinkArgs) -> anyhow:
                 creator_email: Some(args.email),
                 origin_id: args.origin_id,
             },
-            language: args.language,
-            link_type: link_type.to_owned(),
-            expires_at: expires_in(ttl)?,
+            language: language.as_str().to_owned(),
+            link_type: link_type.as_str().to_owned(),
+            expires_at: link_expiry(&ServerConfig::default(), link_type, false, now()),
         })
         .await?;
     println!("{}", connect_page_url(&settings.public_url, &token));
@@ -98,7 +95,7 @@ pub async fn connect_link(flags: &ConfigFlags, args: ConnectLinkArgs) -> anyhow:
 
 /// `atsbridge integrations relink`.
 pub async fn relink(flags: &ConfigFlags, id: &str, language: &str) -> anyhow::Result<()> {
-    check_language(language)?;
+    let language = parse_language(language)?;
     let settings = Settings::load(flags, None)?;
     let (_, store) = open(flags).await?;
     let integration = find_integration(store.as_ref(), id).await?;
@@ -108,9 +105,9 @@ pub async fn relink(flags: &ConfigFlags, id: &str, language: &str) -> anyhow::Re
             relink_integration_id: Some(integration.id.clone()),
             tool: Some(integration.tool.clone()),
             end_user: integration.end_user.clone(),
-            language: language.to_owned(),
-            link_type: "EMBEDDED".to_owned(),
-            expires_at: expires_in(ServerConfig::default().connect_link_ttl)?,
+            language: language.as_str().to_owned(),
+            link_type: LinkType::Embedded.as_str().to_owned(),
+            expires_at: link_expiry(&ServerConfig::default(), LinkType::Embedded, true, now()),
         })
         .await?;
     println!("{}", connect_page_url(&settings.public_url, &token));

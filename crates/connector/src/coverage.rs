@@ -127,6 +127,20 @@ impl Feature {
     }
 }
 
+impl Feature {
+    /// The snake_case name (as serialized), e.g. `api_passthrough`.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Feature::SourceWriting => "source_writing",
+            Feature::SyncOnlyCreatedApplications => "sync_only_created_applications",
+            Feature::ConnectionGuide => "connection_guide",
+            Feature::Prerequisites => "prerequisites",
+            Feature::CreateCredentials => "create_credentials",
+            Feature::ApiPassthrough => "api_passthrough",
+        }
+    }
+}
+
 impl fmt::Display for Feature {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.title())
@@ -601,6 +615,16 @@ fn push_field_problems(problems: &mut Vec<String>, owner: &str, fields: &[FieldC
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn feature_names_are_their_serialized_names() {
+        for feature in Feature::ALL {
+            assert_eq!(
+                serde_json::to_value(feature).unwrap(),
+                serde_json::Value::from(feature.as_str())
+            );
+        }
+    }
 
     fn sample() -> Coverage {
         Coverage::new()

@@ -4,8 +4,7 @@
 //! A link points at the connect page this server renders itself (`crate::connect_page`).
 //! Its token is a bearer secret kept only as a hash; it works once, until it expires.
 
-use std::time::Duration;
-
+use atsbridge_schema::Timestamp;
 use atsbridge_schema::envelope::SuccessEnvelope;
 use atsbridge_store::{EndUser, Integration, NewConnectLink, SetupStatus};
 use axum::Json;
@@ -13,6 +12,7 @@ use axum::extract::State;
 use serde::{Deserialize, Serialize};
 
 use crate::auth::Caller;
+use crate::config::ServerConfig;
 use crate::error::ApiError;
 use crate::extract::{ApiJson, ApiPath};
 use crate::routes::integrations::owned_integration;
@@ -44,7 +44,8 @@ pub enum LinkType {
 }
 
 impl LinkType {
-    fn as_str(self) -> &'static str {
+    /// Kombo's spelling.
+    pub fn as_str(self) -> &'static str {
         match self {
             LinkType::Embedded => "EMBEDDED",
             LinkType::MagicLink => "MAGIC_LINK",
@@ -71,7 +72,8 @@ pub enum Language {
 }
 
 impl Language {
-    fn as_str(self) -> &'static str {
+    /// The code, as links store it.
+    pub fn as_str(self) -> &'static str {
         match self {
             Language::En => "en",
             Language::De => "de",
@@ -79,6 +81,25 @@ impl Language {
             Language::It => "it",
             Language::Es => "es",
         }
+    }
+}
+
+impl std::str::FromStr for Language {
+    type Err = String;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        [
+            Language::En,
+            Language::De,
+            Language::Fr,
+            Language::It,
+            Language::Es,
+        ]
+        .into_iter()
+        .find(|language| language.as_str() == text)
+        .ok_or_else(|| {
+            format!("`{text}` is not a language of the connect flow (en, de, fr, it, es)")
+        })
     }
 }
 
@@ -126,7 +147,7 @@ pub struct LinkResponse {
     pub link: String,
 }
 
-pub use atsbridge_schema::email::is_plausible_email;
+use atsbridge_schema::email::is_plausible_email;
 
 fn check_text(name: &str, value: &str, max: usize) -> Result<(), ApiError> {
     if value.trim().is_empty() {
@@ -186,17 +207,21 @@ impl CreateLinkRequest {
     }
 }
 
-fn ttl(state: &AppState, link_type: LinkType) -> Duration {
-    match link_type {
-        LinkType::Embedded => state.config().connect_link_ttl,
-        LinkType::MagicLink => state.config().magic_link_ttl,
-    }
-}
-
-fn expires(state: &AppState, ttl: Duration) -> atsbridge_schema::Timestamp {
-    let now = state.now().as_datetime();
+/// When a link made at `now` stops working: relink and `EMBEDDED` links after
+/// `connect_link_ttl`, `MAGIC_LINK` links after `magic_link_ttl` (Kombo: an hour and a
+/// year). The API, the dashboard and the CLI all use this rule.
+pub fn link_expiry(
+    config: &ServerConfig,
+    link_type: LinkType,
+    relink: bool,
+    now: Timestamp,
+) -> Timestamp {
+    let ttl = match link_type {
+        LinkType::MagicLink if !relink => config.magic_link_ttl,
+        _ => config.connect_link_ttl,
+    };
     let ttl = chrono::Duration::from_std(ttl).unwrap_or(chrono::Duration::hours(1));
-    atsbridge_schema::Timestamp::from(now + ttl)
+    Timestamp::from(now.as_datetime() + ttl)
 }
 
 /// The connect page's address for a token.
@@ -231,7 +256,7 @@ pub async fn create_link(
                 },
                 language: body.language.unwrap_or_default().as_str().to_owned(),
                 link_type: link_type.as_str().to_owned(),
-                expires_at: expires(&state, ttl(&state, link_type)),
+                expires_at: link_expiry(state.config(), link_type, false, state.now()),
             })
             .await?;
         Ok(Json(SuccessEnvelope::new(LinkResponse {
@@ -282,8 +307,6 @@ pub async fn create_relink_link(
     body: RelinkRequest,
 ) -> Result<String, ApiError> {
     let link_type = body.link_type.unwrap_or_default();
-    // Kombo's relink links work for an hour whatever their type.
-    let ttl = state.config().connect_link_ttl;
     Ok(state
         .store()
         .create_connect_link(NewConnectLink {
@@ -293,7 +316,7 @@ pub async fn create_relink_link(
             end_user: integration.end_user.clone(),
             language: body.language.unwrap_or_default().as_str().to_owned(),
             link_type: link_type.as_str().to_owned(),
-            expires_at: expires(state, ttl),
+            expires_at: link_expiry(state.config(), link_type, true, state.now()),
         })
         .await?)
 }

@@ -776,7 +776,7 @@ fn tool_view(state: &AppState, factory: &dyn ConnectorFactory) -> ToolView {
     let features = Feature::ALL
         .iter()
         .map(|&feature| ToolCoverageEntry {
-            id: feature_id(feature).to_owned(),
+            id: feature.as_str().to_owned(),
             label: feature.title().to_owned(),
             coverage_status: supported(coverage.supports_feature(feature)),
             fields: None,
@@ -802,18 +802,6 @@ fn tool_view(state: &AppState, factory: &dyn ConnectorFactory) -> ToolView {
             write_actions,
             features,
         },
-    }
-}
-
-/// Id of a feature in `GET /tools/{category}`.
-fn feature_id(feature: Feature) -> &'static str {
-    match feature {
-        Feature::SourceWriting => "source_writing",
-        Feature::SyncOnlyCreatedApplications => "sync_only_created_applications",
-        Feature::ConnectionGuide => "connection_guide",
-        Feature::Prerequisites => "prerequisites",
-        Feature::CreateCredentials => "create_credentials",
-        Feature::ApiPassthrough => "api_passthrough",
     }
 }
 
